@@ -1,0 +1,20 @@
+//! One module per command; [`run`] dispatches.
+
+mod init;
+mod schema;
+mod validate;
+
+use crate::cli::{Cli, Command};
+
+/// Runs a command and returns its exit code.
+pub(crate) fn run(cli: Cli) -> u8 {
+    match cli.command {
+        Command::Init { dir, force } => init::run(&dir, force),
+        Command::Validate {
+            model,
+            format,
+            strict,
+        } => validate::run(&model, format, strict),
+        Command::Schema => schema::run(),
+    }
+}

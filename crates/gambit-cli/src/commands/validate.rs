@@ -1,0 +1,43 @@
+//! `gambit validate MODEL`: every error and warning, then a one-line verdict.
+
+use crate::cli::{DiagFormat, ModelArg};
+use crate::{exit, input};
+
+pub(crate) fn run(arg: &ModelArg, format: DiagFormat, strict: bool) -> u8 {
+    let loaded = input::load(arg);
+    let failed = loaded.errors() > 0 || (strict && loaded.warnings() > 0);
+    if let Some(mut json) = input::report(&loaded, format) {
+        json["valid"] = (!failed).into();
+        if let Some(model) = &loaded.model {
+            json["model"] = serde_json::json!({
+                "name": model.name,
+                "digest": model.digest,
+                "components": model.components.len(),
+                "flows": model.flows.len(),
+                "crown_jewels": model.crown_jewels().count(),
+            });
+        }
+        crate::output::print_json(&json);
+    } else {
+        let counts = match (loaded.errors(), loaded.warnings()) {
+            (0, 0) => String::new(),
+            (e, w) => format!(" ({e} error{}, {w} warning{})", plural(e), plural(w)),
+        };
+        let name = arg.model.display();
+        match &loaded.model {
+            Some(m) if !failed => anstream::println!(
+                "{name}: valid{counts}: {} components, {} flows, {} crown jewel{}",
+                m.components.len(),
+                m.flows.len(),
+                m.crown_jewels().count(),
+                plural(m.crown_jewels().count())
+            ),
+            _ => anstream::println!("{name}: invalid{counts}"),
+        }
+    }
+    if failed { exit::FINDINGS } else { exit::OK }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

@@ -1,0 +1,67 @@
+//! Reading the model a command names, and reporting why it cannot be used.
+
+use std::io::IsTerminal;
+
+use gambit_model::{LoadOptions, Loaded, Model};
+
+use crate::cli::{DiagFormat, ModelArg};
+use crate::render;
+
+/// Loads the model named on the command line (`-` is standard input).
+pub(crate) fn load(arg: &ModelArg) -> Loaded {
+    let options = LoadOptions {
+        max_size: arg.max_size,
+    };
+    if arg.model.as_os_str() == "-" {
+        match gambit_model::read_limited(std::io::stdin().lock(), "<stdin>", arg.max_size) {
+            Ok(text) => gambit_model::load_str("<stdin>", text, None, options),
+            Err(d) => Loaded {
+                sources: Default::default(),
+                model: None,
+                diagnostics: vec![d],
+            },
+        }
+    } else {
+        gambit_model::load_path(&arg.model, options)
+    }
+}
+
+/// Prints a load's diagnostics to standard error (text) or returns them as JSON.
+pub(crate) fn report(loaded: &Loaded, format: DiagFormat) -> Option<serde_json::Value> {
+    match format {
+        DiagFormat::Json => Some(render::diagnostics_json(
+            &loaded.diagnostics,
+            &loaded.sources,
+        )),
+        DiagFormat::Text => {
+            if !loaded.diagnostics.is_empty() {
+                let styled = anstream::ColorChoice::global() == anstream::ColorChoice::Always
+                    || (anstream::ColorChoice::global() == anstream::ColorChoice::Auto
+                        && std::io::stderr().is_terminal()
+                        && std::env::var_os("NO_COLOR").is_none());
+                eprint!(
+                    "{}",
+                    render::diagnostics_text(&loaded.diagnostics, &loaded.sources, styled)
+                );
+            }
+            None
+        }
+    }
+}
+
+/// For analysis commands: the model, or exit code 2 after printing why not.
+#[allow(dead_code)] // used by the analysis commands
+pub(crate) fn model_or_exit(arg: &ModelArg) -> Result<(Loaded, Model), u8> {
+    let mut loaded = load(arg);
+    report(&loaded, DiagFormat::Text);
+    match loaded.model.take() {
+        Some(model) => Ok((loaded, model)),
+        None => {
+            eprintln!(
+                "error: {} cannot be analysed: fix the errors above first",
+                arg.model.display()
+            );
+            Err(crate::exit::BAD_INPUT)
+        }
+    }
+}

@@ -1,0 +1,23 @@
+//! Writing outputs: standard output, or a file written atomically (temporary file in the
+//! same folder, then rename), so a failure never leaves a partial file behind.
+
+use std::io::Write;
+use std::path::Path;
+
+pub(crate) fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(contents)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Prints JSON to standard output, one document.
+pub(crate) fn print_json(value: &serde_json::Value) {
+    let text = serde_json::to_string_pretty(value).expect("JSON values always serialize");
+    anstream::println!("{text}");
+}

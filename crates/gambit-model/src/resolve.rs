@@ -1,0 +1,1035 @@
+//! Checking and resolving: [`ast`](crate::ast) files to one indexed [`Model`].
+//!
+//! Every problem is collected; a model is returned only when there is no error, so
+//! analysis never sees a dangling reference. The passes run in the order of the spec's
+//! sections: ids, zones, assets and identities, actors and components, flows, then the
+//! facts derived from all of them and the warnings about what is legal but suspicious.
+
+use std::collections::HashMap;
+
+use crate::ast::{self, ModelFile, Spanned};
+use crate::cvss::CvssVector;
+use crate::diagnostic::Diagnostic;
+use crate::model::*;
+use crate::source::{FileId, Span};
+use crate::suggest;
+use crate::vocab::{
+    self, Access, AssetKind, Authentication, Classification, Criticality, Effect, Impact,
+    Likelihood, RiskStatus, Trust, VulnStatus,
+};
+
+/// What a reference must point at.
+#[derive(Clone, Copy, PartialEq)]
+enum Want {
+    Asset,
+    Credential,
+    Zone,
+    Identity,
+    Component,
+    Endpoint,
+}
+
+impl Want {
+    fn noun(self) -> &'static str {
+        match self {
+            Want::Asset => "asset",
+            Want::Credential => "credential",
+            Want::Zone => "zone",
+            Want::Identity => "identity",
+            Want::Component => "component",
+            Want::Endpoint => "actor or component",
+        }
+    }
+}
+
+struct Resolver<'a> {
+    diags: &'a mut Vec<Diagnostic>,
+    ids: HashMap<String, ElementId>,
+    spans: HashMap<String, Span>,
+    /// Which assets are credentials, by asset index.
+    credential: Vec<bool>,
+}
+
+/// Resolves the files of one model (the root first) into a [`Model`].
+pub(crate) fn resolve(
+    files: Vec<(FileId, ModelFile)>,
+    digest: String,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Model> {
+    let errors_before = diags.iter().filter(|d| d.is_error()).count();
+    let mut r = Resolver {
+        diags,
+        ids: HashMap::new(),
+        spans: HashMap::new(),
+        credential: Vec::new(),
+    };
+    let merged = r.merge(files);
+    let model = r.build(merged, digest);
+    let errors_after = r.diags.iter().filter(|d| d.is_error()).count();
+    (errors_after == errors_before).then_some(model)
+}
+
+/// All files' sections joined.
+#[derive(Default)]
+struct Merged {
+    name: Option<Spanned<String>>,
+    description: Option<Spanned<String>>,
+    assets: Vec<(Spanned<String>, ast::Asset)>,
+    zones: Vec<(Spanned<String>, ast::Zone)>,
+    actors: Vec<(Spanned<String>, ast::Actor)>,
+    components: Vec<(Spanned<String>, ast::Component)>,
+    identities: Vec<(Spanned<String>, ast::Identity)>,
+    flows: Vec<ast::Flow>,
+    controls: Vec<(Spanned<String>, ast::ControlDef)>,
+    attackers: Option<Spanned<Vec<Spanned<String>>>>,
+    risks: Vec<ast::Risk>,
+    rules: Vec<ast::Rule>,
+}
+
+impl Resolver<'_> {
+    fn error(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    fn set_once<T>(&mut self, slot: &mut Option<Spanned<T>>, value: Option<Spanned<T>>, key: &str) {
+        let Some(value) = value else { return };
+        match slot {
+            Some(first) => self.error(
+                Diagnostic::error(
+                    "duplicate-key",
+                    format!("`{key}` is set in more than one model file"),
+                )
+                .at(value.span)
+                .label("set again here")
+                .related(first.span, "first set here"),
+            ),
+            None => *slot = Some(value),
+        }
+    }
+
+    fn merge(&mut self, files: Vec<(FileId, ModelFile)>) -> Merged {
+        let mut m = Merged::default();
+        for (i, (_, f)) in files.into_iter().enumerate() {
+            if let Some(v) = &f.gambit
+                && v.value != 1
+            {
+                self.error(
+                    Diagnostic::error(
+                        "unsupported-version",
+                        format!(
+                            "this Gambit reads format `gambit: 1`, not `gambit: {}`",
+                            v.value
+                        ),
+                    )
+                    .at(v.span)
+                    .label("unsupported format version"),
+                );
+            }
+            if i == 0 && f.gambit.is_none() {
+                self.error(
+                    Diagnostic::warning("missing-version", "the model does not say its format version")
+                        .help("add `gambit: 1` at the top, so a future format can never change its meaning"),
+                );
+            }
+            self.set_once(&mut m.name, f.name, "name");
+            self.set_once(&mut m.description, f.description, "description");
+            self.set_once(&mut m.attackers, f.attackers, "attackers");
+            m.assets.extend(f.assets.0);
+            m.zones.extend(f.zones.0);
+            m.actors.extend(f.actors.0);
+            m.components.extend(f.components.0);
+            m.identities.extend(f.identities.0);
+            m.flows.extend(f.flows);
+            m.controls.extend(f.controls.0);
+            m.risks.extend(f.risks);
+            m.rules.extend(f.rules);
+        }
+        m
+    }
+
+    /// Claims an id in the one namespace; a second claim is an error naming both places.
+    fn declare(&mut self, id: &Spanned<String>, element: ElementId) -> bool {
+        if let Some(&first) = self.spans.get(&id.value) {
+            let mut d = Diagnostic::error(
+                "duplicate-id",
+                format!("`{}` is defined twice", id.value),
+            )
+            .at(id.span)
+            .label("defined again here")
+            .help("ids are one namespace across assets, zones, actors, components and identities");
+            d = if first == Span::default() {
+                d.help(format!("`{}` is a built-in zone", id.value))
+            } else {
+                d.related(first, "first defined here")
+            };
+            self.error(d);
+            return false;
+        }
+        self.ids.insert(id.value.clone(), element);
+        self.spans.insert(id.value.clone(), id.span);
+        true
+    }
+
+    /// Declares a section's ids and keeps the elements whose id was free.
+    fn declare_all<T>(
+        &mut self,
+        list: Vec<(Spanned<String>, T)>,
+        make: impl Fn(usize) -> ElementId,
+    ) -> Vec<(Spanned<String>, T)> {
+        let mut kept = Vec::with_capacity(list.len());
+        for (id, element) in list {
+            if self.declare(&id, make(kept.len())) {
+                kept.push((id, element));
+            }
+        }
+        kept
+    }
+
+    fn lookup(&mut self, r: &Spanned<String>, want: Want) -> Option<ElementId> {
+        let found = self.ids.get(&r.value).copied();
+        let fits = |e: ElementId, cred: &[bool]| match (want, e) {
+            (Want::Asset, ElementId::Asset(_)) => true,
+            (Want::Credential, ElementId::Asset(a)) => cred[a.index()],
+            (Want::Zone, ElementId::Zone(_)) => true,
+            (Want::Identity, ElementId::Identity(_)) => true,
+            (Want::Component | Want::Endpoint, ElementId::Component(_)) => true,
+            (Want::Endpoint, ElementId::Actor(_)) => true,
+            _ => false,
+        };
+        match found {
+            Some(e) if fits(e, &self.credential) => Some(e),
+            Some(e) => {
+                let what = if matches!(e, ElementId::Asset(_)) && want == Want::Credential {
+                    "an asset that is not a credential".to_owned()
+                } else {
+                    format!("a {}", e.kind_name())
+                };
+                let mut d = Diagnostic::error(
+                    "wrong-kind",
+                    format!("`{}` is {what}, not a {}", r.value, want.noun()),
+                )
+                .at(r.span)
+                .label(format!("expected a {}", want.noun()));
+                if want == Want::Credential && matches!(e, ElementId::Asset(_)) {
+                    d = d.help(format!(
+                        "declare it with `kind: credential` if `{}` is a secret",
+                        r.value
+                    ));
+                }
+                if let Some(&def) = self.spans.get(&r.value)
+                    && def != Span::default()
+                {
+                    d = d.related(def, "defined here");
+                }
+                self.error(d);
+                None
+            }
+            None => {
+                let cred = &self.credential;
+                let candidates: Vec<&str> = self
+                    .ids
+                    .iter()
+                    .filter(|(_, e)| fits(**e, cred))
+                    .map(|(k, _)| k.as_str())
+                    .collect();
+                let help = suggest::did_you_mean(&r.value, candidates.iter().copied());
+                let d = Diagnostic::error(
+                    "unknown-reference",
+                    format!("unknown {} `{}`", want.noun(), r.value),
+                )
+                .at(r.span)
+                .label(format!("no {} has this id", want.noun()))
+                .maybe_help(help);
+                self.error(d);
+                None
+            }
+        }
+    }
+
+    fn asset(&mut self, r: &Spanned<String>, want: Want) -> Option<AssetId> {
+        match self.lookup(r, want)? {
+            ElementId::Asset(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    fn assets(&mut self, list: &[Spanned<String>], want: Want) -> Vec<AssetId> {
+        let mut out: Vec<AssetId> = list.iter().filter_map(|r| self.asset(r, want)).collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    fn zone(&mut self, r: Option<&Spanned<String>>, default: ZoneId) -> ZoneId {
+        match r.map(|r| self.lookup(r, Want::Zone)) {
+            Some(Some(ElementId::Zone(z))) => z,
+            _ => default,
+        }
+    }
+
+    fn identity(&mut self, r: &Spanned<String>) -> Option<IdentityId> {
+        match self.lookup(r, Want::Identity)? {
+            ElementId::Identity(i) => Some(i),
+            _ => None,
+        }
+    }
+
+    fn endpoint(&mut self, r: &Spanned<String>) -> Option<Endpoint> {
+        match self.lookup(r, Want::Endpoint)? {
+            ElementId::Actor(a) => Some(Endpoint::Actor(a)),
+            ElementId::Component(c) => Some(Endpoint::Component(c)),
+            _ => None,
+        }
+    }
+
+    fn kind(
+        &mut self,
+        kind: Option<&Spanned<String>>,
+        known: &[&str],
+        default: &str,
+        what: &str,
+    ) -> Kind {
+        let Some(k) = kind else {
+            return Kind(default.to_owned());
+        };
+        if !known.contains(&k.value.as_str()) {
+            let d = Diagnostic::warning(
+                "unknown-kind",
+                format!("`{}` is not a {what} kind Gambit knows", k.value),
+            )
+            .at(k.span)
+            .label("analysis gives this kind no special meaning")
+            .maybe_help(suggest::did_you_mean(&k.value, known.iter().copied()));
+            self.diags.push(d);
+        }
+        Kind(k.value.clone())
+    }
+
+    fn build(&mut self, m: Merged, digest: String) -> Model {
+        // Ids first, so references may point forward.
+        let mut zones = vec![
+            builtin_zone("internet", Trust::Untrusted),
+            builtin_zone("internal", Trust::Internal),
+        ];
+        for z in &zones {
+            self.ids
+                .insert(z.id.clone(), ElementId::Zone(id_of(self.ids.len())));
+            self.spans.insert(z.id.clone(), Span::default());
+        }
+        let zone_base = zones.len();
+        let m_zones = self.declare_all(m.zones, |n| ElementId::Zone(id_of(zone_base + n)));
+        let m_assets = self.declare_all(m.assets, |n| ElementId::Asset(id_of(n)));
+        let m_actors = self.declare_all(m.actors, |n| ElementId::Actor(id_of(n)));
+        let m_components = self.declare_all(m.components, |n| ElementId::Component(id_of(n)));
+        let m_identities = self.declare_all(m.identities, |n| ElementId::Identity(id_of(n)));
+        self.credential = m_assets
+            .iter()
+            .map(|(_, a)| {
+                a.kind
+                    .as_ref()
+                    .is_some_and(|k| k.value == AssetKind::Credential)
+            })
+            .collect();
+
+        // Zones.
+        let mut parent_spans = vec![None; zone_base];
+        for (id, z) in &m_zones {
+            let parent = z
+                .parent
+                .as_ref()
+                .and_then(|p| match self.lookup(p, Want::Zone) {
+                    Some(ElementId::Zone(pz)) => Some(pz),
+                    _ => None,
+                });
+            parent_spans.push(z.parent.as_ref().map(|p| p.span));
+            zones.push(Zone {
+                id: id.value.clone(),
+                span: id.span,
+                kind: self.kind(z.kind.as_ref(), vocab::ZONE_KINDS, "network", "zone"),
+                parent,
+                trust: z.trust.as_ref().map_or(Trust::Internal, |t| t.value),
+                isolated: z.isolated.as_ref().is_some_and(|v| v.value),
+                builtin: false,
+                tags: strings(&z.tags),
+                description: text(&z.description),
+                children: Vec::new(),
+                components: Vec::new(),
+                actors: Vec::new(),
+            });
+        }
+        self.break_zone_cycles(&mut zones, &parent_spans);
+
+        // Assets.
+        let mut assets: Vec<Asset> = m_assets
+            .iter()
+            .map(|(id, a)| {
+                let kind = a.kind.as_ref().map_or(AssetKind::Data, |k| k.value);
+                let classification = a
+                    .classification
+                    .as_ref()
+                    .map_or(Classification::Internal, |v| v.value);
+                let integrity = a
+                    .integrity
+                    .as_ref()
+                    .map_or(Criticality::Medium, |v| v.value);
+                let grants = a.grants.as_ref().and_then(|g| {
+                    if kind != AssetKind::Credential {
+                        self.error(
+                            Diagnostic::error(
+                                "invalid-value",
+                                format!(
+                                    "`{}` grants an identity but is not a credential",
+                                    id.value
+                                ),
+                            )
+                            .at(g.span)
+                            .label("only credentials grant identities")
+                            .help("add `kind: credential` to the asset"),
+                        );
+                        return None;
+                    }
+                    self.identity(g)
+                });
+                Asset {
+                    id: id.value.clone(),
+                    span: id.span,
+                    kind,
+                    classification,
+                    integrity,
+                    availability: a
+                        .availability
+                        .as_ref()
+                        .map_or(Criticality::Medium, |v| v.value),
+                    crown_jewel: a.crown_jewel.as_ref().map_or(
+                        classification == Classification::Restricted
+                            || integrity == Criticality::Critical,
+                        |v| v.value,
+                    ),
+                    records: a.records.as_ref().map(|v| v.value),
+                    grants,
+                    tags: strings(&a.tags),
+                    owner: text(&a.owner),
+                    description: text(&a.description),
+                    stored_by: Vec::new(),
+                    processed_by: Vec::new(),
+                    held_by: Vec::new(),
+                }
+            })
+            .collect();
+
+        // Identities (grants resolve against components and identities, declared above).
+        let mut identities: Vec<Identity> = m_identities
+            .iter()
+            .map(|(id, i)| Identity {
+                id: id.value.clone(),
+                span: id.span,
+                kind: self.kind(
+                    i.kind.as_ref(),
+                    vocab::IDENTITY_KINDS,
+                    "service-account",
+                    "identity",
+                ),
+                privileged: i.privileged.as_ref().is_some_and(|v| v.value),
+                mfa: i.mfa.as_ref().is_some_and(|v| v.value),
+                grants: i.grants.iter().filter_map(|g| self.grant(g)).collect(),
+                tags: strings(&i.tags),
+                description: text(&i.description),
+                credentials: Vec::new(),
+                runs_on: Vec::new(),
+            })
+            .collect();
+
+        let declared_controls: Vec<String> =
+            m.controls.iter().map(|(id, _)| id.value.clone()).collect();
+
+        // Actors.
+        let mut actors: Vec<Actor> = m_actors
+            .iter()
+            .map(|(id, a)| {
+                let zone = self.zone(a.zone.as_ref(), ZoneId(0));
+                Actor {
+                    id: id.value.clone(),
+                    span: id.span,
+                    kind: self.kind(a.kind.as_ref(), vocab::ACTOR_KINDS, "user", "actor"),
+                    zone,
+                    trust: a
+                        .trust
+                        .as_ref()
+                        .map_or(zones[zone.index()].trust, |t| t.value),
+                    mfa: a.mfa.as_ref().is_some_and(|v| v.value),
+                    holds: self.assets(&a.holds, Want::Credential),
+                    out_of_scope: a.out_of_scope.as_ref().is_some_and(|v| v.value),
+                    tags: strings(&a.tags),
+                    description: text(&a.description),
+                    flows_out: Vec::new(),
+                    flows_in: Vec::new(),
+                }
+            })
+            .collect();
+
+        // Components.
+        let mut components: Vec<Component> = m_components
+            .iter()
+            .map(|(id, c)| {
+                let mut controls: Vec<String> = c
+                    .controls
+                    .iter()
+                    .map(|s| {
+                        self.check_control(s, &declared_controls);
+                        s.value.clone()
+                    })
+                    .collect();
+                controls.sort_unstable();
+                controls.dedup();
+                Component {
+                    id: id.value.clone(),
+                    span: id.span,
+                    kind: self.kind(
+                        c.kind.as_ref(),
+                        vocab::COMPONENT_KINDS,
+                        "service",
+                        "component",
+                    ),
+                    zone: self.zone(c.zone.as_ref(), ZoneId(1)),
+                    public: c.public.as_ref().is_some_and(|v| v.value),
+                    stores: self.assets(&c.stores, Want::Asset),
+                    processes: self.assets(&c.processes, Want::Asset),
+                    holds: self.assets(&c.holds, Want::Credential),
+                    runs_as: c.runs_as.as_ref().and_then(|r| self.identity(r)),
+                    controls,
+                    software: c
+                        .software
+                        .iter()
+                        .map(|s| Software {
+                            name: s.name.value.clone(),
+                            version: text(&s.version),
+                            purl: text(&s.purl),
+                            cpe: text(&s.cpe),
+                        })
+                        .collect(),
+                    vulnerabilities: c
+                        .vulnerabilities
+                        .iter()
+                        .map(|v| self.vulnerability(v))
+                        .collect(),
+                    encrypted_at_rest: c.encrypted_at_rest.as_ref().is_some_and(|v| v.value),
+                    authentication: c
+                        .authentication
+                        .as_ref()
+                        .map_or(Authentication::None, |a| a.value),
+                    authentication_derived: c.authentication.is_none(),
+                    tags: strings(&c.tags),
+                    owner: text(&c.owner),
+                    out_of_scope: c.out_of_scope.as_ref().is_some_and(|v| v.value),
+                    description: text(&c.description),
+                    flows_out: Vec::new(),
+                    flows_in: Vec::new(),
+                }
+            })
+            .collect();
+
+        let flows = self.flows(&m.flows);
+        let controls = m
+            .controls
+            .iter()
+            .map(|(id, c)| ControlDef {
+                id: id.value.clone(),
+                span: id.span,
+                description: text(&c.description),
+                mitigates: strings(&c.mitigates),
+            })
+            .collect();
+
+        // Derived facts: who holds what, who talks to whom, who is where.
+        for (i, c) in components.iter().enumerate() {
+            let cid: ComponentId = id_of(i);
+            for &a in &c.stores {
+                assets[a.index()].stored_by.push(cid);
+            }
+            for &a in &c.processes {
+                assets[a.index()].processed_by.push(cid);
+            }
+            for &a in &c.holds {
+                assets[a.index()].held_by.push(Endpoint::Component(cid));
+            }
+            zones[c.zone.index()].components.push(cid);
+            if let Some(r) = c.runs_as {
+                identities[r.index()].runs_on.push(cid);
+            }
+        }
+        for (i, a) in actors.iter().enumerate() {
+            let aid: ActorId = id_of(i);
+            for &k in &a.holds {
+                assets[k.index()].held_by.push(Endpoint::Actor(aid));
+            }
+            zones[a.zone.index()].actors.push(aid);
+        }
+        for (i, a) in assets.iter().enumerate() {
+            if let Some(g) = a.grants {
+                identities[g.index()].credentials.push(id_of(i));
+            }
+        }
+        for i in 0..zones.len() {
+            if let Some(p) = zones[i].parent {
+                zones[p.index()].children.push(id_of(i));
+            }
+        }
+        for (i, f) in flows.iter().enumerate() {
+            let fid: FlowId = id_of(i);
+            match f.from {
+                Endpoint::Actor(a) => actors[a.index()].flows_out.push(fid),
+                Endpoint::Component(c) => components[c.index()].flows_out.push(fid),
+            }
+            match f.to {
+                Endpoint::Actor(a) => actors[a.index()].flows_in.push(fid),
+                Endpoint::Component(c) => components[c.index()].flows_in.push(fid),
+            }
+        }
+        for c in &mut components {
+            if c.authentication_derived {
+                c.authentication = c
+                    .flows_in
+                    .iter()
+                    .map(|f| flows[f.index()].authentication)
+                    .min_by_key(|a| a.strength())
+                    .unwrap_or(Authentication::None);
+            }
+        }
+
+        let mut model = Model {
+            name: m
+                .name
+                .map_or_else(|| "Unnamed model".to_owned(), |n| n.value),
+            description: m.description.map(|d| d.value),
+            digest,
+            assets,
+            zones,
+            actors,
+            components,
+            identities,
+            flows,
+            controls,
+            attackers: Vec::new(),
+            risks: m.risks.iter().map(risk).collect(),
+            rules: Vec::new(),
+            ids: std::mem::take(&mut self.ids),
+        };
+        model.attackers = self.attackers(m.attackers.as_ref(), &model);
+        model.rules = self.rules(&m.rules);
+        self.check_risks(&model);
+        self.warn_suspicious(&model);
+        model
+    }
+
+    fn grant(&mut self, g: &ast::Grant) -> Option<Grant> {
+        let target = match (
+            g.access.value,
+            self.lookup(
+                &g.target,
+                if g.access.value == Access::Assume {
+                    Want::Identity
+                } else {
+                    Want::Component
+                },
+            )?,
+        ) {
+            (Access::Assume, ElementId::Identity(i)) => GrantTarget::Identity(i),
+            (_, ElementId::Component(c)) => GrantTarget::Component(c),
+            _ => return None,
+        };
+        Some(Grant {
+            access: g.access.value,
+            target,
+            span: g.target.span,
+        })
+    }
+
+    fn check_control(&mut self, control: &Spanned<String>, declared: &[String]) {
+        let name = control.value.as_str();
+        if vocab::CONTROLS.contains(&name) || declared.iter().any(|d| d == name) {
+            return;
+        }
+        let candidates = vocab::CONTROLS
+            .iter()
+            .copied()
+            .chain(declared.iter().map(String::as_str));
+        let d = Diagnostic::warning(
+            "unknown-control",
+            format!("control `{name}` is neither built in nor declared under `controls:`"),
+        )
+        .at(control.span)
+        .label("analysis cannot give this control a meaning")
+        .maybe_help(suggest::did_you_mean(name, candidates).or_else(|| {
+            Some(format!(
+                "declare it: `controls: {{{name}: {{description: ...}}}}`"
+            ))
+        }));
+        self.diags.push(d);
+    }
+
+    fn vulnerability(&mut self, v: &ast::Vulnerability) -> Vulnerability {
+        let cvss = v.cvss.as_ref().and_then(|c| match CvssVector::parse(&c.value) {
+            Ok(parsed) => Some(parsed),
+            Err(message) => {
+                self.error(
+                    Diagnostic::error("invalid-cvss", message)
+                        .at(c.span)
+                        .label("not a CVSS 3.0, 3.1 or 4.0 base vector")
+                        .help("write the full base vector, e.g. `CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H`"),
+                );
+                None
+            }
+        });
+        Vulnerability {
+            id: v.id.value.clone(),
+            span: v.id.span,
+            cvss,
+            effect: v.effect.as_ref().map_or(Effect::CodeExecution, |e| e.value),
+            kev: v.kev.as_ref().is_some_and(|k| k.value),
+            epss: v.epss.as_ref().map(|e| e.value),
+            status: v.status.as_ref().map_or(VulnStatus::Open, |s| s.value),
+            description: text(&v.description),
+        }
+    }
+
+    fn flows(&mut self, list: &[ast::Flow]) -> Vec<Flow> {
+        let mut seen: HashMap<String, Span> = HashMap::new();
+        let mut out = Vec::with_capacity(list.len());
+        for f in list {
+            let from = self.endpoint(&f.from);
+            let to = self.endpoint(&f.to);
+            let credential = f
+                .credential
+                .as_ref()
+                .and_then(|c| self.asset(c, Want::Credential));
+            let data = self.assets(&f.data, Want::Asset);
+            let returns = self.assets(&f.returns, Want::Asset);
+            let id = f.id.as_ref().map_or_else(
+                || format!("{}->{}", f.from.value, f.to.value),
+                |i| i.value.clone(),
+            );
+            let id_span = f.id.as_ref().map_or(f.span, |i| i.span);
+            if let Some(&first) = seen.get(&id) {
+                self.error(
+                    Diagnostic::error("duplicate-id", format!("two flows have the id `{id}`"))
+                        .at(id_span)
+                        .label("second flow with this id")
+                        .related(first, "first flow with this id")
+                        .help("give one of them an `id:`; flows between the same ends need distinct ids"),
+                );
+                continue;
+            }
+            seen.insert(id.clone(), id_span);
+            if f.authentication.is_none() {
+                self.diags.push(
+                    Diagnostic::warning(
+                        "flow-without-authentication",
+                        format!("flow `{id}` does not say how the caller authenticates"),
+                    )
+                    .at(f.span)
+                    .label("counts as `authentication: none`")
+                    .help("write `authentication: none` if that is the truth, or the method used"),
+                );
+            }
+            let (Some(from), Some(to)) = (from, to) else {
+                continue;
+            };
+            let authentication = f
+                .authentication
+                .as_ref()
+                .map_or(Authentication::None, |a| a.value);
+            out.push(Flow {
+                id,
+                span: id_span,
+                from,
+                to,
+                protocol: text(&f.protocol),
+                encrypted: f.encrypted.as_ref().map_or_else(
+                    || {
+                        vocab::encrypted_by_default(
+                            f.protocol.as_ref().map(|p| p.value.as_str()),
+                            authentication,
+                        )
+                    },
+                    |e| e.value,
+                ),
+                authentication_written: f.authentication.as_ref().map(|a| a.value),
+                authentication,
+                authorization: f.authorization.as_ref().map(|a| a.value),
+                credential,
+                data,
+                returns,
+                code: f.code.as_ref().is_some_and(|c| c.value),
+                tags: strings(&f.tags),
+                description: text(&f.description),
+            });
+        }
+        out
+    }
+
+    /// Reports each parent cycle once, naming it, and cuts it so later passes terminate.
+    fn break_zone_cycles(&mut self, zones: &mut [Zone], parent_spans: &[Option<Span>]) {
+        let mut state = vec![0u8; zones.len()]; // 0 unseen, 1 on the current walk, 2 done
+        for start in 0..zones.len() {
+            let mut walk = Vec::new();
+            let mut at = Some(start);
+            while let Some(z) = at {
+                match state[z] {
+                    2 => break,
+                    1 => {
+                        let cycle_start = walk.iter().position(|&w| w == z).unwrap_or(0);
+                        let cycle: &[usize] = &walk[cycle_start..];
+                        let mut names: Vec<&str> =
+                            cycle.iter().map(|&c| zones[c].id.as_str()).collect();
+                        names.push(&zones[z].id);
+                        let last = *cycle.last().unwrap_or(&z);
+                        let mut d = Diagnostic::error(
+                            "zone-cycle",
+                            format!("zone parents form a cycle: {}", names.join(" -> ")),
+                        )
+                        .label("this parent closes the cycle")
+                        .help("a zone cannot be inside itself; remove one `parent:`");
+                        if let Some(span) = parent_spans[last] {
+                            d = d.at(span);
+                        }
+                        self.error(d);
+                        zones[last].parent = None;
+                        break;
+                    }
+                    _ => {
+                        state[z] = 1;
+                        walk.push(z);
+                        at = zones[z].parent.map(ZoneId::index);
+                    }
+                }
+            }
+            for w in walk {
+                state[w] = 2;
+            }
+        }
+    }
+
+    fn attackers(
+        &mut self,
+        list: Option<&Spanned<Vec<Spanned<String>>>>,
+        model: &Model,
+    ) -> Vec<AttackerSpec> {
+        let Some(list) = list else {
+            return vec![AttackerSpec::Internet];
+        };
+        let mut out = Vec::new();
+        for a in &list.value {
+            match AttackerSpec::parse(&a.value, model) {
+                Ok(spec) if !out.contains(&spec) => out.push(spec),
+                Ok(_) => {}
+                Err(message) => self.error(
+                    Diagnostic::error("unknown-reference", message)
+                        .at(a.span)
+                        .label("not an attacker"),
+                ),
+            }
+        }
+        out
+    }
+
+    fn rules(&mut self, list: &[ast::Rule]) -> Vec<CustomRule> {
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        let mut out = Vec::new();
+        for r in list {
+            if !crate::decode::valid_id(&r.id.value) {
+                self.error(
+                    Diagnostic::error(
+                        "invalid-id",
+                        format!("`{}` is not a valid rule id", r.id.value),
+                    )
+                    .at(r.id.span)
+                    .label("ids match [a-z0-9][a-z0-9._-]*"),
+                );
+                continue;
+            }
+            if let Some(&first) = seen.get(r.id.value.as_str()) {
+                self.error(
+                    Diagnostic::error(
+                        "duplicate-id",
+                        format!("two custom rules have the id `{}`", r.id.value),
+                    )
+                    .at(r.id.span)
+                    .related(first, "first defined here"),
+                );
+                continue;
+            }
+            seen.insert(&r.id.value, r.id.span);
+            out.push(CustomRule {
+                id: r.id.value.clone(),
+                span: r.id.span,
+                title: r.title.value.clone(),
+                description: text(&r.description),
+                applies_to: r.applies_to.value,
+                when: r.when.value.clone(),
+                when_span: r.when.span,
+                stride: r.stride.iter().map(|s| s.value).collect(),
+                likelihood: r
+                    .likelihood
+                    .as_ref()
+                    .map_or(Likelihood::Likely, |l| l.value),
+                impact: r.impact.as_ref().map_or(Impact::Medium, |i| i.value),
+                mitigation: text(&r.mitigation),
+                cwe: strings(&r.cwe),
+            });
+        }
+        out
+    }
+
+    fn check_risks(&mut self, model: &Model) {
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        for r in &model.risks {
+            match r.threat.split_once('@') {
+                Some((rule, target)) if !rule.is_empty() && !target.is_empty() => {}
+                _ => {
+                    self.error(
+                        Diagnostic::error("invalid-value", format!("`{}` is not a threat id", r.threat))
+                            .at(r.span)
+                            .label("threat ids are RULE@TARGET")
+                            .help("copy the id from `gambit analyze`, e.g. `unencrypted-communication@web->db`"),
+                    );
+                    continue;
+                }
+            }
+            if let Some(&first) = seen.get(r.threat.as_str()) {
+                self.error(
+                    Diagnostic::error(
+                        "duplicate-id",
+                        format!("two decisions name the threat `{}`", r.threat),
+                    )
+                    .at(r.span)
+                    .related(first, "first decision"),
+                );
+            }
+            seen.insert(&r.threat, r.span);
+            if r.status == RiskStatus::Accepted && r.expires.is_none() {
+                self.diags.push(
+                    Diagnostic::warning(
+                        "acceptance-without-expiry",
+                        format!("the acceptance of `{}` never expires", r.threat),
+                    )
+                    .at(r.span)
+                    .help("add `expires: YYYY-MM-DD` so the decision is reviewed again"),
+                );
+            }
+        }
+    }
+
+    fn warn_suspicious(&mut self, model: &Model) {
+        let mut carried = vec![false; model.assets.len()];
+        for f in &model.flows {
+            for a in f.data.iter().chain(&f.returns).chain(&f.credential) {
+                carried[a.index()] = true;
+            }
+        }
+        for (i, a) in model.assets.iter().enumerate() {
+            if a.stored_by.is_empty()
+                && a.processed_by.is_empty()
+                && a.held_by.is_empty()
+                && !carried[i]
+            {
+                self.diags.push(
+                    Diagnostic::warning(
+                        "unused-asset",
+                        format!(
+                            "no component stores, processes or holds `{}`, and no flow carries it",
+                            a.id
+                        ),
+                    )
+                    .at(a.span)
+                    .label("an asset nobody has cannot be attacked")
+                    .help("list it under a component's `stores`, `processes` or `holds`"),
+                );
+            }
+            if a.kind == AssetKind::Credential && a.grants.is_none() {
+                self.diags.push(
+                    Diagnostic::warning(
+                        "credential-grants-nothing",
+                        format!("credential `{}` grants no identity", a.id),
+                    )
+                    .at(a.span)
+                    .label("stealing it gives the attacker nothing in the analysis")
+                    .help("add `grants: IDENTITY` naming what it lets its holder act as"),
+                );
+            }
+        }
+        for c in &model.components {
+            if c.flows_in.is_empty() && c.flows_out.is_empty() {
+                self.diags.push(
+                    Diagnostic::warning(
+                        "isolated-component",
+                        format!("component `{}` has no flows", c.id),
+                    )
+                    .at(c.span)
+                    .label("nothing talks to it and it talks to nothing")
+                    .help("add the flows that reach it, or remove it"),
+                );
+            }
+        }
+        if !model.assets.iter().any(|a| a.crown_jewel) {
+            self.diags.push(
+                Diagnostic::warning("no-crown-jewel", "the model has no crown jewel, so there are no attack goals")
+                    .help("mark the assets that matter most with `crown_jewel: true` (or classification restricted / integrity critical)"),
+            );
+        }
+    }
+}
+
+fn builtin_zone(id: &str, trust: Trust) -> Zone {
+    Zone {
+        id: id.to_owned(),
+        span: Span::default(),
+        kind: Kind(
+            if id == "internet" {
+                "internet"
+            } else {
+                "network"
+            }
+            .to_owned(),
+        ),
+        parent: None,
+        trust,
+        isolated: false,
+        builtin: true,
+        tags: Vec::new(),
+        description: None,
+        children: Vec::new(),
+        components: Vec::new(),
+        actors: Vec::new(),
+    }
+}
+
+fn risk(r: &ast::Risk) -> RiskDecision {
+    let dread = r
+        .dread
+        .as_ref()
+        .map_or_else(DreadOverride::default, |d| DreadOverride {
+            damage: d.damage.as_ref().map(|v| v.value),
+            reproducibility: d.reproducibility.as_ref().map(|v| v.value),
+            exploitability: d.exploitability.as_ref().map(|v| v.value),
+            affected_users: d.affected_users.as_ref().map(|v| v.value),
+            discoverability: d.discoverability.as_ref().map(|v| v.value),
+        });
+    RiskDecision {
+        threat: r.threat.value.clone(),
+        span: r.threat.span,
+        status: r.status.as_ref().map_or(RiskStatus::Open, |s| s.value),
+        justification: text(&r.justification),
+        owner: text(&r.owner),
+        ticket: text(&r.ticket),
+        expires: r.expires.as_ref().map(|e| e.value),
+        dread,
+    }
+}
+
+fn strings(list: &[Spanned<String>]) -> Vec<String> {
+    list.iter().map(|s| s.value.clone()).collect()
+}
+
+fn text(s: &Option<Spanned<String>>) -> Option<String> {
+    s.as_ref().map(|s| s.value.clone())
+}

@@ -1,0 +1,232 @@
+//! YAML (and JSON) text to a spanned node tree, within fixed budgets.
+//!
+//! We build our own small tree from the parser's events instead of deserializing with
+//! serde because the loader must (a) report every error of a file in one run, not the
+//! first, (b) accept `x-` extension keys while rejecting every other unknown key, and
+//! (c) keep a span on every value, including inside lists and enums. Scalars are kept as
+//! text and typed later by the field that reads them, which gives YAML 1.2 core-schema
+//! semantics for free: `on`, `yes` and `no` are never booleans.
+//!
+//! Bounds: aliases are expanded by copying, and the copies are charged to a node budget,
+//! so an alias bomb fails fast; nesting deeper than [`MAX_DEPTH`] is refused, so neither
+//! building nor dropping the tree can exhaust the stack.
+
+use granit_parser::{Event, Parser, ScalarStyle};
+
+use crate::diagnostic::Diagnostic;
+use crate::source::{FileId, Span};
+
+/// Deepest nesting of lists and mappings accepted. Models need about 6.
+pub const MAX_DEPTH: usize = 64;
+/// Nodes that alias expansion may add beyond the nodes written out in the text.
+pub const ALIAS_BUDGET: usize = 1_000_000;
+
+#[derive(Clone, Debug)]
+pub enum NodeKind {
+    /// A scalar's text; `plain` is false when quoted or a block scalar (then it is always a string).
+    Scalar {
+        text: String,
+        plain: bool,
+    },
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+}
+
+#[derive(Clone, Debug)]
+pub struct Node {
+    pub kind: NodeKind,
+    pub span: Span,
+}
+
+impl Node {
+    /// A plain `null`, `~` or empty scalar.
+    pub fn is_null(&self) -> bool {
+        matches!(&self.kind, NodeKind::Scalar { text, plain: true } if matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL"))
+    }
+
+    pub fn describe(&self) -> &'static str {
+        match &self.kind {
+            NodeKind::Scalar { .. } if self.is_null() => "null",
+            NodeKind::Scalar { .. } => "a scalar",
+            NodeKind::Seq(_) => "a list",
+            NodeKind::Map(_) => "a mapping",
+        }
+    }
+
+    fn size(&self) -> usize {
+        match &self.kind {
+            NodeKind::Scalar { .. } => 1,
+            NodeKind::Seq(items) => 1 + items.iter().map(Node::size).sum::<usize>(),
+            NodeKind::Map(entries) => {
+                1 + entries
+                    .iter()
+                    .map(|(k, v)| k.size() + v.size())
+                    .sum::<usize>()
+            }
+        }
+    }
+}
+
+enum Open {
+    Seq(Vec<Node>, Span, usize),
+    Map(Vec<(Node, Node)>, Option<Node>, Span, usize),
+}
+
+/// Parses one YAML document. An empty document gives `Ok(None)`.
+pub fn parse(text: &str, file: FileId) -> Result<Option<Node>, Diagnostic> {
+    let mut builder = Builder {
+        file,
+        stack: Vec::new(),
+        anchors: Vec::new(),
+        root: None,
+        alias_nodes: 0,
+        documents: 0,
+    };
+    for event in Parser::new_from_str(text) {
+        let (event, span) = event.map_err(|e| {
+            let m = e.marker();
+            let at = m.byte_offset().unwrap_or(0);
+            Diagnostic::error("yaml-syntax", format!("invalid YAML: {}", e.info()))
+                .at(Span::new(file, at, at + 1))
+                .label("here")
+        })?;
+        let span = Span::new(
+            file,
+            span.start.byte_offset().unwrap_or(0),
+            span.end.byte_offset().unwrap_or(0),
+        );
+        builder.event(event, span)?;
+    }
+    Ok(builder.root)
+}
+
+struct Builder {
+    file: FileId,
+    stack: Vec<Open>,
+    anchors: Vec<Option<(Node, usize)>>,
+    root: Option<Node>,
+    alias_nodes: usize,
+    documents: usize,
+}
+
+impl Builder {
+    fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), Diagnostic> {
+        match event {
+            Event::DocumentStart(..) => {
+                self.documents += 1;
+                if self.documents > 1 {
+                    return Err(Diagnostic::error(
+                        "yaml-syntax",
+                        "a model file holds one YAML document, this is a second one",
+                    )
+                    .at(span)
+                    .help("split the documents into files and join them with `include:`"));
+                }
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                // An explicit `!!str` tag, like quotes, makes the scalar a string.
+                let tagged_str = tag
+                    .as_deref()
+                    .is_some_and(|t| t.to_string().ends_with("str"));
+                let plain = style == ScalarStyle::Plain && !tagged_str;
+                let node = Node {
+                    kind: NodeKind::Scalar {
+                        text: text.into_owned(),
+                        plain,
+                    },
+                    span,
+                };
+                self.remember(anchor, &node);
+                self.push(node)?;
+            }
+            Event::SequenceStart(_, anchor, _) => {
+                self.open_check(span)?;
+                self.stack.push(Open::Seq(Vec::new(), span, anchor));
+            }
+            Event::MappingStart(_, anchor, _) => {
+                self.open_check(span)?;
+                self.stack.push(Open::Map(Vec::new(), None, span, anchor));
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let node = match self.stack.pop() {
+                    Some(Open::Seq(items, start, anchor)) => {
+                        let node = Node {
+                            kind: NodeKind::Seq(items),
+                            span: Span::new(self.file, start.start as usize, span.end as usize),
+                        };
+                        self.remember(anchor, &node);
+                        node
+                    }
+                    Some(Open::Map(entries, _, start, anchor)) => {
+                        let node = Node {
+                            kind: NodeKind::Map(entries),
+                            span: Span::new(self.file, start.start as usize, span.end as usize),
+                        };
+                        self.remember(anchor, &node);
+                        node
+                    }
+                    None => return Ok(()),
+                };
+                self.push(node)?;
+            }
+            Event::Alias(id) => {
+                let Some(Some((node, size))) = self.anchors.get(id) else {
+                    return Err(Diagnostic::error(
+                        "yaml-syntax",
+                        "alias refers to an anchor that is not defined before it",
+                    )
+                    .at(span));
+                };
+                self.alias_nodes += size;
+                if self.alias_nodes > ALIAS_BUDGET {
+                    return Err(Diagnostic::error(
+                        "alias-budget",
+                        format!("aliases expand to more than {ALIAS_BUDGET} nodes; this looks like an alias bomb"),
+                    )
+                    .at(span)
+                    .label("expanding this alias goes over the budget")
+                    .help("write the repeated values out, or use fewer nested aliases"));
+                }
+                let mut copy = node.clone();
+                copy.span = span;
+                self.push(copy)?;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn open_check(&self, span: Span) -> Result<(), Diagnostic> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(Diagnostic::error(
+                "nesting-too-deep",
+                format!("lists and mappings are nested more than {MAX_DEPTH} deep"),
+            )
+            .at(span)
+            .help("a Gambit model needs only a few levels of nesting"));
+        }
+        Ok(())
+    }
+
+    fn remember(&mut self, anchor: usize, node: &Node) {
+        if anchor == 0 {
+            return;
+        }
+        if self.anchors.len() <= anchor {
+            self.anchors.resize(anchor + 1, None);
+        }
+        self.anchors[anchor] = Some((node.clone(), node.size()));
+    }
+
+    fn push(&mut self, node: Node) -> Result<(), Diagnostic> {
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some(Open::Seq(items, ..)) => items.push(node),
+            Some(Open::Map(entries, pending, ..)) => match pending.take() {
+                None => *pending = Some(node),
+                Some(key) => entries.push((key, node)),
+            },
+        }
+        Ok(())
+    }
+}
