@@ -64,6 +64,10 @@ pub(crate) enum Command {
     },
     /// Print the JSON Schema of the model format, for editor completion and checking.
     Schema,
+    // --- rules commands (gambit-rules): analyze, check, rules ---
+    // --- end rules commands ---
+    // --- graph commands (gambit-graph): paths, exposure, blast-radius, chokepoints, tree ---
+    // --- end graph commands ---
 }
 
 /// The model to read, shared by every command that reads one.

@@ -3,6 +3,10 @@
 mod init;
 mod schema;
 mod validate;
+// --- rules command modules ---
+// --- end rules command modules ---
+// --- graph command modules ---
+// --- end graph command modules ---
 
 use crate::cli::{Cli, Command};
 
@@ -16,5 +20,9 @@ pub(crate) fn run(cli: Cli) -> u8 {
             strict,
         } => validate::run(&model, format, strict),
         Command::Schema => schema::run(),
+        // --- rules commands ---
+        // --- end rules commands ---
+        // --- graph commands ---
+        // --- end graph commands ---
     }
 }
