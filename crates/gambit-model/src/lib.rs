@@ -33,3 +33,4 @@ pub fn json_schema() -> serde_json::Value {
     let schema = schemars::schema_for!(ast::ModelFile);
     serde_json::to_value(schema).expect("a schema is always JSON")
 }
+pub mod synth;

@@ -295,7 +295,11 @@ impl Resolver<'_> {
         if !known.contains(&k.value.as_str()) {
             let d = Diagnostic::warning(
                 "unknown-kind",
-                format!("`{}` is not a {what} kind Gambit knows", k.value),
+                format!(
+                    "`{}` is not {} {what} kind Gambit knows",
+                    k.value,
+                    article(what)
+                ),
             )
             .at(k.span)
             .label("analysis gives this kind no special meaning")
@@ -1032,4 +1036,12 @@ fn strings(list: &[Spanned<String>]) -> Vec<String> {
 
 fn text(s: &Option<Spanned<String>>) -> Option<String> {
     s.as_ref().map(|s| s.value.clone())
+}
+
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
 }
