@@ -281,10 +281,10 @@ pub fn enterprise(components: usize, seed: u64) -> String {
                 "protocol: https, authentication: token, code: true",
             );
         }
-        for k in 0..2 {
+        for api in &apis[..2] {
             flow(
                 &format!("{p}-agent"),
-                &apis[k],
+                api,
                 "protocol: https, authentication: token",
             );
         }
