@@ -1,0 +1,625 @@
+//! The fact engine: a semi-naive worklist fixpoint over the rules of the spec.
+//!
+//! A fact is *queued* when first derived and *processed* when popped. Processing a fact
+//! fires every rule instance in which it is a premise and whose other premises are
+//! already processed, so each rule instance is found exactly once: when its last premise
+//! is processed. Every instance found is handed to a [`Sink`], which either records it
+//! (the full attack graph, every derivation kept) or ignores it (plain reachability, for
+//! blast radius and what-if verification).
+
+use gambit_model::vocab::{Access, AssetKind, Effect, Trust};
+use gambit_model::{
+    ActorId, AssetId, AttackerSpec, ComponentId, Endpoint, FlowId, GrantTarget, IdentityId, Model,
+    ZoneId,
+};
+
+use crate::fact::Fact;
+use crate::index::{Fix, Index};
+use crate::rule::{Rule, Via};
+
+/// No fix: the filler of [`Derivation::fixes`].
+pub const NO_FIX: u32 = u32::MAX;
+
+/// One way a fact was derived: one AND node of the attack graph.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Derivation {
+    pub head: u32,
+    pub premises: [u32; 2],
+    pub premise_count: u8,
+    pub rule: Rule,
+    pub via: Via,
+    /// A second model fact some derivations rest on (the grant of a code flow written
+    /// through an identity).
+    pub via2: Via,
+}
+
+impl Derivation {
+    pub fn premises(&self) -> &[u32] {
+        &self.premises[..self.premise_count as usize]
+    }
+}
+
+/// Receives every rule instance the engine finds.
+pub trait Sink {
+    fn record(&mut self, d: Derivation);
+}
+
+/// Keeps nothing: reachability only.
+pub struct Discard;
+
+impl Sink for Discard {
+    #[inline]
+    fn record(&mut self, _: Derivation) {}
+}
+
+impl Sink for Vec<Derivation> {
+    #[inline]
+    fn record(&mut self, d: Derivation) {
+        self.push(d);
+    }
+}
+
+/// A set of fixes applied as a mask over model facts: derivations resting on a masked
+/// fact are never made.
+#[derive(Clone, Debug)]
+pub struct Mask {
+    blocked: Vec<bool>,
+}
+
+impl Mask {
+    pub fn new(ix: &Index, fixes: &[Fix]) -> Self {
+        let mut blocked = vec![false; ix.fix_count()];
+        for &f in fixes {
+            blocked[ix.fix_id(f) as usize] = true;
+        }
+        Mask { blocked }
+    }
+
+    /// From dense fix numbers.
+    pub fn from_ids(ix: &Index, ids: impl IntoIterator<Item = u32>) -> Self {
+        let mut blocked = vec![false; ix.fix_count()];
+        for id in ids {
+            blocked[id as usize] = true;
+        }
+        Mask { blocked }
+    }
+
+    #[inline]
+    pub fn blocks(&self, fixes: [u32; 2]) -> bool {
+        fixes
+            .iter()
+            .any(|&f| f != NO_FIX && self.blocked[f as usize])
+    }
+}
+
+/// The fixes that would remove a derivation (dense numbers, [`NO_FIX`] when none).
+pub fn fixes_of(
+    model: &Model,
+    ix: &Index,
+    head: Fact,
+    rule: Rule,
+    via: Via,
+    via2: Via,
+) -> [u32; 2] {
+    let id = |f: Fix| ix.fix_id(f);
+    match (rule, via) {
+        (Rule::Exploit | Rule::PrivilegeEscalation, Via::Vuln(v)) => [id(Fix::Patch(v)), NO_FIX],
+        (Rule::PublicReach, Via::Public(c)) => [id(Fix::ClosePublic(c)), NO_FIX],
+        (Rule::LateralZone, Via::Zone(z)) if z != model.internet() => {
+            [id(Fix::IsolateZone(z)), NO_FIX]
+        }
+        (Rule::CodeFlow, Via::Flow(f)) => {
+            let second = match via2 {
+                Via::Grant(g) => id(Fix::DropGrant(g)),
+                _ => NO_FIX,
+            };
+            [id(Fix::RemoveCodeFlow(f)), second]
+        }
+        (Rule::AdminGrant | Rule::GrantData | Rule::Assume, Via::Grant(g)) => {
+            [id(Fix::DropGrant(g)), NO_FIX]
+        }
+        (Rule::HostCredential, Via::HostHolds(h)) => [id(Fix::RemoveCredential(h)), NO_FIX],
+        (Rule::Phishing, Via::Phish(a)) => [id(Fix::RequireMfa(a)), NO_FIX],
+        (Rule::PromptInjection, _) => match head {
+            Fact::Exec(c) => [id(Fix::PromptIsolation(c)), NO_FIX],
+            _ => [NO_FIX, NO_FIX],
+        },
+        _ => [NO_FIX, NO_FIX],
+    }
+}
+
+const UNSEEN: u8 = 0;
+const QUEUED: u8 = 1;
+const DONE: u8 = 2;
+
+/// The state of one fixpoint run.
+pub struct Engine<'a, S: Sink> {
+    model: &'a Model,
+    ix: &'a Index,
+    mask: Option<&'a Mask>,
+    status: Vec<u8>,
+    queue: Vec<u32>,
+    scratch: Vec<AssetId>,
+    pub sink: S,
+}
+
+impl<'a, S: Sink> Engine<'a, S> {
+    pub fn new(model: &'a Model, ix: &'a Index, mask: Option<&'a Mask>, sink: S) -> Self {
+        Engine {
+            model,
+            ix,
+            mask,
+            status: vec![UNSEEN; ix.facts.len()],
+            queue: Vec::new(),
+            scratch: Vec::new(),
+            sink,
+        }
+    }
+
+    /// Runs the fixpoint for one attacker and returns which facts hold (by fact id).
+    pub fn run(mut self, attacker: AttackerSpec) -> (Vec<bool>, S) {
+        self.seed(attacker);
+        while let Some(h) = self.queue.pop() {
+            self.status[h as usize] = DONE;
+            self.process(self.ix.facts.fact(h));
+        }
+        let holds = self.status.iter().map(|&s| s != UNSEEN).collect();
+        (holds, self.sink)
+    }
+
+    fn done(&self, f: Fact) -> bool {
+        self.status[self.ix.facts.id(f) as usize] == DONE
+    }
+
+    fn emit(&mut self, head: Fact, rule: Rule, premises: &[Fact], via: Via, via2: Via) {
+        if let Some(mask) = self.mask
+            && mask.blocks(fixes_of(self.model, self.ix, head, rule, via, via2))
+        {
+            return;
+        }
+        let h = self.ix.facts.id(head);
+        let mut p = [0u32; 2];
+        for (slot, &f) in p.iter_mut().zip(premises) {
+            *slot = self.ix.facts.id(f);
+        }
+        self.sink.record(Derivation {
+            head: h,
+            premises: p,
+            premise_count: premises.len() as u8,
+            rule,
+            via,
+            via2,
+        });
+        let s = &mut self.status[h as usize];
+        if *s == UNSEEN {
+            *s = QUEUED;
+            self.queue.push(h);
+        }
+    }
+
+    fn seed(&mut self, attacker: AttackerSpec) {
+        let model = self.model;
+        match attacker {
+            AttackerSpec::Internet => {
+                self.emit(
+                    Fact::InZone(model.internet()),
+                    Rule::Start,
+                    &[],
+                    Via::Attacker,
+                    Via::None,
+                );
+                for (i, actor) in model.actors.iter().enumerate() {
+                    if actor.trust == Trust::Untrusted {
+                        self.emit(
+                            Fact::Control(ActorId(i as u32)),
+                            Rule::Start,
+                            &[],
+                            Via::Attacker,
+                            Via::None,
+                        );
+                    }
+                }
+                for (i, actor) in model.actors.iter().enumerate() {
+                    let phishable = actor.trust != Trust::Untrusted
+                        && !actor.mfa
+                        && !actor.kind.is("external-system");
+                    if phishable {
+                        for &k in &actor.holds {
+                            self.emit(
+                                Fact::Holds(k),
+                                Rule::Phishing,
+                                &[],
+                                Via::Phish(ActorId(i as u32)),
+                                Via::None,
+                            );
+                        }
+                    }
+                }
+                for (i, c) in model.components.iter().enumerate() {
+                    if c.public {
+                        let c = ComponentId(i as u32);
+                        self.emit(
+                            Fact::Reach(c),
+                            Rule::PublicReach,
+                            &[],
+                            Via::Public(c),
+                            Via::None,
+                        );
+                    }
+                }
+            }
+            AttackerSpec::Insider(a) => {
+                self.emit(Fact::Control(a), Rule::Start, &[], Via::Attacker, Via::None);
+            }
+            AttackerSpec::Compromised(c) => {
+                self.emit(Fact::Exec(c), Rule::Start, &[], Via::Attacker, Via::None);
+            }
+        }
+    }
+
+    fn process(&mut self, fact: Fact) {
+        match fact {
+            Fact::Reach(c) => self.on_reach(c),
+            Fact::Exec(c) => self.on_exec(c),
+            Fact::Admin(c) => self.emit(
+                Fact::Exec(c),
+                Rule::AdminImpliesExec,
+                &[fact],
+                Via::None,
+                Via::None,
+            ),
+            Fact::Holds(k) => {
+                if let Some(i) = self.model[k].grants {
+                    self.emit(
+                        Fact::ActAs(i),
+                        Rule::UseCredential,
+                        &[fact],
+                        Via::Credential(k),
+                        Via::None,
+                    );
+                }
+            }
+            Fact::ActAs(i) => self.on_act_as(i),
+            Fact::Read(a) => {
+                if self.model[a].kind == AssetKind::Credential {
+                    self.emit(
+                        Fact::Holds(a),
+                        Rule::ReadCredential,
+                        &[fact],
+                        Via::None,
+                        Via::None,
+                    );
+                }
+            }
+            Fact::Write(a) => self.emit(
+                Fact::Taint(a),
+                Rule::TaintWrite,
+                &[fact],
+                Via::None,
+                Via::None,
+            ),
+            Fact::Taint(a) => {
+                for &(c, via) in self.ix.taint_targets.row(a.index()) {
+                    self.emit(
+                        Fact::Exec(c),
+                        Rule::PromptInjection,
+                        &[fact],
+                        via,
+                        Via::None,
+                    );
+                }
+            }
+            Fact::Control(x) => self.on_control(x),
+            Fact::InZone(z) => self.on_zone(z),
+        }
+    }
+
+    fn on_reach(&mut self, c: ComponentId) {
+        let model = self.model;
+        let me = Fact::Reach(c);
+        let comp = &model[c];
+        for (i, v) in comp.vulnerabilities.iter().enumerate() {
+            if v.is_open() && v.effect == Effect::CodeExecution {
+                let n = self.ix.vuln_number(c, i);
+                self.emit(Fact::Exec(c), Rule::Exploit, &[me], Via::Vuln(n), Via::None);
+            }
+        }
+        for &(ident, g, access) in self.ix.grants_on.row(c.index()) {
+            if self.done(Fact::ActAs(ident)) {
+                self.apply_grant(ident, g, access, c);
+            }
+        }
+        if self.ix.unauthenticated[c.index()] && comp.is_datastore() {
+            for &a in &comp.stores {
+                self.emit(
+                    Fact::Read(a),
+                    Rule::UnauthDatastore,
+                    &[me],
+                    Via::Unauth(c),
+                    Via::None,
+                );
+                self.emit(
+                    Fact::Write(a),
+                    Rule::UnauthDatastore,
+                    &[me],
+                    Via::Unauth(c),
+                    Via::None,
+                );
+            }
+        }
+        for &f in &comp.flows_in {
+            let flow = &model[f];
+            if flow.authentication == gambit_model::vocab::Authentication::None {
+                for &a in &flow.returns {
+                    self.emit(
+                        Fact::Read(a),
+                        Rule::UnauthFlow,
+                        &[me],
+                        Via::Flow(f),
+                        Via::None,
+                    );
+                }
+            }
+        }
+    }
+
+    /// A grant of `ident` on component `c`, used once the attacker acts as `ident` and
+    /// reaches `c` (both processed).
+    fn apply_grant(&mut self, ident: IdentityId, g: u32, access: Access, c: ComponentId) {
+        let model = self.model;
+        let pre = [Fact::ActAs(ident), Fact::Reach(c)];
+        let via = Via::Grant(g);
+        if access == Access::Admin {
+            self.emit(Fact::Admin(c), Rule::AdminGrant, &pre, via, Via::None);
+        }
+        let reads = matches!(access, Access::Read | Access::Admin);
+        let writes = matches!(access, Access::Write | Access::Admin);
+        for &a in &model[c].stores {
+            if reads {
+                self.emit(Fact::Read(a), Rule::GrantData, &pre, via, Via::None);
+            }
+            if writes {
+                self.emit(Fact::Write(a), Rule::GrantData, &pre, via, Via::None);
+            }
+        }
+        if writes {
+            for &f in &model[c].flows_out {
+                if let (true, Endpoint::Component(d)) = (model[f].code, model[f].to) {
+                    self.emit(Fact::Exec(d), Rule::CodeFlow, &pre, Via::Flow(f), via);
+                }
+            }
+        }
+    }
+
+    fn on_act_as(&mut self, ident: IdentityId) {
+        let model = self.model;
+        for (gi, grant) in model[ident].grants.iter().enumerate() {
+            let g = self.ix.grant_number(ident, gi);
+            match grant.target {
+                GrantTarget::Identity(j) if grant.access == Access::Assume => {
+                    self.emit(
+                        Fact::ActAs(j),
+                        Rule::Assume,
+                        &[Fact::ActAs(ident)],
+                        Via::Grant(g),
+                        Via::None,
+                    );
+                }
+                GrantTarget::Component(c)
+                    if grant.access != Access::Assume && self.done(Fact::Reach(c)) =>
+                {
+                    self.apply_grant(ident, g, grant.access, c);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// What any position (exec on a component, control of an actor) gives: its zone, its
+    /// outgoing flows, what it sends.
+    fn position_at(&mut self, me: Fact, zone: ZoneId, out: &[FlowId], inbound: &[FlowId]) {
+        let model = self.model;
+        self.emit(
+            Fact::InZone(zone),
+            Rule::Position,
+            &[me],
+            Via::None,
+            Via::None,
+        );
+        for &f in out {
+            let flow = &model[f];
+            if let Endpoint::Component(d) = flow.to {
+                self.emit(
+                    Fact::Reach(d),
+                    Rule::LateralFlow,
+                    &[me],
+                    Via::Flow(f),
+                    Via::None,
+                );
+                if flow.code {
+                    self.emit(
+                        Fact::Exec(d),
+                        Rule::CodeFlow,
+                        &[me],
+                        Via::Flow(f),
+                        Via::None,
+                    );
+                }
+            }
+            for &a in &flow.data {
+                self.emit(
+                    Fact::Taint(a),
+                    Rule::TaintSend,
+                    &[me],
+                    Via::Flow(f),
+                    Via::None,
+                );
+            }
+        }
+        for &f in inbound {
+            for &a in &model[f].returns {
+                self.emit(
+                    Fact::Taint(a),
+                    Rule::TaintSend,
+                    &[me],
+                    Via::Flow(f),
+                    Via::None,
+                );
+            }
+        }
+    }
+
+    fn on_exec(&mut self, c: ComponentId) {
+        let model = self.model;
+        let me = Fact::Exec(c);
+        let comp = &model[c];
+        self.emit(
+            Fact::Reach(c),
+            Rule::ExecImpliesReach,
+            &[me],
+            Via::None,
+            Via::None,
+        );
+        self.position_at(me, comp.zone, &comp.flows_out, &comp.flows_in);
+        for (i, v) in comp.vulnerabilities.iter().enumerate() {
+            if v.is_open() && v.effect == Effect::PrivilegeEscalation {
+                let n = self.ix.vuln_number(c, i);
+                self.emit(
+                    Fact::Admin(c),
+                    Rule::PrivilegeEscalation,
+                    &[me],
+                    Via::Vuln(n),
+                    Via::None,
+                );
+            }
+        }
+        for (i, &k) in comp.holds.iter().enumerate() {
+            let h = self.ix.hold_number(c, i);
+            self.emit(
+                Fact::Holds(k),
+                Rule::HostCredential,
+                &[me],
+                Via::HostHolds(h),
+                Via::None,
+            );
+        }
+        if let Some(ident) = comp.runs_as {
+            self.emit(
+                Fact::ActAs(ident),
+                Rule::RunsAs,
+                &[me],
+                Via::RunsAs(c),
+                Via::None,
+            );
+        }
+        for &a in &comp.stores {
+            self.emit(
+                Fact::Read(a),
+                Rule::LocalData,
+                &[me],
+                Via::Stores(c),
+                Via::None,
+            );
+            self.emit(
+                Fact::Write(a),
+                Rule::LocalData,
+                &[me],
+                Via::Stores(c),
+                Via::None,
+            );
+        }
+        for &a in &comp.processes {
+            self.emit(
+                Fact::Read(a),
+                Rule::LocalData,
+                &[me],
+                Via::Processes(c),
+                Via::None,
+            );
+        }
+    }
+
+    fn on_control(&mut self, x: ActorId) {
+        let model = self.model;
+        let me = Fact::Control(x);
+        let actor = &model[x];
+        self.position_at(me, actor.zone, &actor.flows_out, &actor.flows_in);
+        for &k in &actor.holds {
+            self.emit(
+                Fact::Holds(k),
+                Rule::ActorCredential,
+                &[me],
+                Via::ActorHolds(x),
+                Via::None,
+            );
+        }
+    }
+
+    fn on_zone(&mut self, z: ZoneId) {
+        let model = self.model;
+        let me = Fact::InZone(z);
+        if !model[z].isolated {
+            for &c in &model[z].components {
+                self.emit(
+                    Fact::Reach(c),
+                    Rule::LateralZone,
+                    &[me],
+                    Via::Zone(z),
+                    Via::None,
+                );
+            }
+        }
+        for &f in self.ix.zone_plain_flows.row(z.index()) {
+            let flow = &model[f];
+            let mut carried = std::mem::take(&mut self.scratch);
+            carried.clear();
+            carried.extend(
+                flow.data
+                    .iter()
+                    .chain(&flow.returns)
+                    .chain(&flow.credential),
+            );
+            carried.sort_unstable();
+            carried.dedup();
+            for &a in &carried {
+                self.emit(
+                    Fact::Read(a),
+                    Rule::Intercept,
+                    &[me],
+                    Via::Flow(f),
+                    Via::None,
+                );
+                if model[a].kind == AssetKind::Credential {
+                    self.emit(
+                        Fact::Holds(a),
+                        Rule::Intercept,
+                        &[me],
+                        Via::Flow(f),
+                        Via::None,
+                    );
+                }
+            }
+            self.scratch = carried;
+        }
+    }
+}
+
+/// Runs one attacker to its fixpoint and returns which facts hold.
+pub fn reachable(
+    model: &Model,
+    ix: &Index,
+    attacker: AttackerSpec,
+    mask: Option<&Mask>,
+) -> Vec<bool> {
+    Engine::new(model, ix, mask, Discard).run(attacker).0
+}
+
+/// Runs one attacker to its fixpoint, keeping every derivation.
+pub fn derive(
+    model: &Model,
+    ix: &Index,
+    attacker: AttackerSpec,
+    mask: Option<&Mask>,
+) -> (Vec<bool>, Vec<Derivation>) {
+    Engine::new(model, ix, mask, Vec::new()).run(attacker)
+}

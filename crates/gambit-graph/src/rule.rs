@@ -1,0 +1,193 @@
+//! The derivation rules of the spec's table ("What an attacker can do") and the model
+//! facts a derivation rests on.
+
+use gambit_model::vocab::Vocab;
+use gambit_model::{ActorId, AssetId, ComponentId, FlowId, Model, ZoneId};
+
+use crate::index::Index;
+
+/// One row of the spec's table (several rows share a technique), plus the implications
+/// exec ⇒ reach, admin ⇒ exec and the internal "position in zone" bookkeeping.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Rule {
+    /// Where the attacker starts (a controlled actor, a compromised component, the internet).
+    Start,
+    /// reach C: C is public and the attacker is on the internet.
+    PublicReach,
+    /// reach C: a flow from a position to C.
+    LateralFlow,
+    /// reach C: a position shares C's (not isolated) zone.
+    LateralZone,
+    /// exec C: reach C and an open code-execution vulnerability.
+    Exploit,
+    /// admin C: exec C and an open privilege-escalation vulnerability.
+    PrivilegeEscalation,
+    /// admin C: act as an identity granted admin on C, and reach C.
+    AdminGrant,
+    /// exec C: a `code: true` flow from a position, or from a component the attacker can
+    /// write through a grant.
+    CodeFlow,
+    /// exec C (an llm): C consumes a tainted asset and lacks prompt isolation / human approval.
+    PromptInjection,
+    /// holds K: exec C and C holds K.
+    HostCredential,
+    /// holds K: read K.
+    ReadCredential,
+    /// holds K: a controlled actor holds K.
+    ActorCredential,
+    /// holds K: phishing an actor without MFA (internet attacker).
+    Phishing,
+    /// act as I: hold a credential that grants I.
+    UseCredential,
+    /// act as I: exec C and C runs as I.
+    RunsAs,
+    /// act as I: act as J and J may assume I.
+    Assume,
+    /// read/write A: exec C and C stores or processes A.
+    LocalData,
+    /// read/write A: act as I with a grant on C, reach C, C stores A.
+    GrantData,
+    /// read+write A: reach an unauthenticated datastore that stores A.
+    UnauthDatastore,
+    /// read A: reach C and an unauthenticated flow into C returns A.
+    UnauthFlow,
+    /// read A (holds A): an unencrypted flow carrying A, attacker in an end's zone.
+    Intercept,
+    /// taint A: write A.
+    TaintWrite,
+    /// taint A: a position sends A.
+    TaintSend,
+    /// reach C: exec C.
+    ExecImpliesReach,
+    /// exec C: admin C.
+    AdminImpliesExec,
+    /// in zone Z: a position in Z.
+    Position,
+}
+
+impl Rule {
+    /// The ATT&CK (or ATLAS) technique id shown for this step; `-` for taint.
+    pub fn technique(self, head_public: bool) -> &'static str {
+        match self {
+            Rule::Start => "-",
+            Rule::PublicReach | Rule::UnauthDatastore | Rule::UnauthFlow => "T1190",
+            Rule::LateralFlow | Rule::LateralZone => "T1021",
+            Rule::Exploit => {
+                if head_public {
+                    "T1190"
+                } else {
+                    "T1210"
+                }
+            }
+            Rule::PrivilegeEscalation => "T1068",
+            Rule::AdminGrant | Rule::UseCredential | Rule::RunsAs | Rule::Assume => "T1078",
+            Rule::CodeFlow => "T1195",
+            Rule::PromptInjection => "AML.T0051",
+            Rule::HostCredential | Rule::ReadCredential | Rule::ActorCredential => "T1552",
+            Rule::Phishing => "T1566",
+            Rule::LocalData => "T1005",
+            Rule::GrantData => "T1530",
+            Rule::Intercept => "T1557",
+            Rule::TaintWrite | Rule::TaintSend => "-",
+            Rule::ExecImpliesReach | Rule::AdminImpliesExec | Rule::Position => "-",
+        }
+    }
+
+    /// Bookkeeping steps that are not shown as numbered steps of a path.
+    pub fn hidden(self) -> bool {
+        matches!(
+            self,
+            Rule::Start | Rule::ExecImpliesReach | Rule::AdminImpliesExec | Rule::Position
+        )
+    }
+}
+
+/// The model fact a derivation used: what a step is "via", and what a fix removes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Via {
+    None,
+    /// Global vulnerability number (see [`Index::vuln`]).
+    Vuln(u32),
+    Flow(FlowId),
+    /// Global grant number (see [`Index::grant`]).
+    Grant(u32),
+    Public(ComponentId),
+    Zone(ZoneId),
+    /// Global host-credential number (see [`Index::hold`]).
+    HostHolds(u32),
+    ActorHolds(ActorId),
+    Credential(AssetId),
+    RunsAs(ComponentId),
+    Stores(ComponentId),
+    Processes(ComponentId),
+    Unauth(ComponentId),
+    Phish(ActorId),
+    /// The attacker's own starting point.
+    Attacker,
+}
+
+impl Via {
+    /// The model fact in words, e.g. `CVE-2021-23017` or `web->db`.
+    pub fn describe(self, model: &Model, ix: &Index) -> String {
+        match self {
+            Via::None => String::new(),
+            Via::Vuln(v) => {
+                let (c, i) = ix.vuln(v);
+                model[c].vulnerabilities[i].id.clone()
+            }
+            Via::Flow(f) => model[f].id.clone(),
+            Via::Grant(g) => {
+                let (ident, i) = ix.grant(g);
+                let grant = &model[ident].grants[i];
+                let target = match grant.target {
+                    gambit_model::GrantTarget::Component(c) => &model[c].id,
+                    gambit_model::GrantTarget::Identity(j) => &model[j].id,
+                };
+                format!(
+                    "{} grants {} on {}",
+                    model[ident].id,
+                    grant.access.as_str(),
+                    target
+                )
+            }
+            Via::Public(c) => format!("{} is public", model[c].id),
+            Via::Zone(z) => format!("shared zone {}", model[z].id),
+            Via::HostHolds(h) => {
+                let (c, a) = ix.hold(h);
+                format!("{} holds {}", model[c].id, model[a].id)
+            }
+            Via::ActorHolds(a) => format!("{} holds it", model[a].id),
+            Via::Credential(k) => match model[k].grants {
+                Some(i) => format!("{} grants {}", model[k].id, model[i].id),
+                None => model[k].id.clone(),
+            },
+            Via::RunsAs(c) => match model[c].runs_as {
+                Some(i) => format!("{} runs as {}", model[c].id, model[i].id),
+                None => model[c].id.clone(),
+            },
+            Via::Stores(c) => format!("stored on {}", model[c].id),
+            Via::Processes(c) => format!("processed by {}", model[c].id),
+            Via::Unauth(c) => format!("{} accepts unauthenticated callers", model[c].id),
+            Via::Phish(a) => format!("phishing {} (no mfa)", model[a].id),
+            Via::Attacker => "attacker".to_owned(),
+        }
+    }
+
+    /// The component a step acts on, whose controls lower its likelihood.
+    pub fn component(self, model: &Model, ix: &Index) -> Option<ComponentId> {
+        match self {
+            Via::Vuln(v) => Some(ix.vuln(v).0),
+            Via::Public(c)
+            | Via::RunsAs(c)
+            | Via::Stores(c)
+            | Via::Processes(c)
+            | Via::Unauth(c) => Some(c),
+            Via::HostHolds(h) => Some(ix.hold(h).0),
+            Via::Flow(f) => match model[f].to {
+                gambit_model::Endpoint::Component(c) => Some(c),
+                gambit_model::Endpoint::Actor(_) => None,
+            },
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,249 @@
+//! The likelihood (0..1) and effort (a positive number, roughly "attacker-days") of each
+//! step. The table is documented in docs/attack-graph.md; keep the two in step.
+
+use gambit_model::cvss::{AttackVector, CvssVector};
+use gambit_model::{Component, Model, Vulnerability};
+
+use crate::engine::Derivation;
+use crate::fact::Fact;
+use crate::index::Index;
+use crate::rule::{Rule, Via};
+
+/// A step's likelihood and effort.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StepScore {
+    pub likelihood: f64,
+    pub effort: f64,
+}
+
+const fn s(likelihood: f64, effort: f64) -> StepScore {
+    StepScore { likelihood, effort }
+}
+
+/// Likelihood and effort of a step before controls.
+fn base(model: &Model, ix: &Index, d: &Derivation) -> StepScore {
+    match d.rule {
+        Rule::Start | Rule::ExecImpliesReach | Rule::AdminImpliesExec | Rule::Position => {
+            s(1.0, 0.0)
+        }
+        Rule::PublicReach => s(1.0, 0.5),
+        Rule::LateralFlow | Rule::LateralZone => s(0.95, 1.0),
+        Rule::Exploit | Rule::PrivilegeEscalation => match d.via {
+            Via::Vuln(v) => {
+                let (c, i) = ix.vuln(v);
+                exploit(&model[c].vulnerabilities[i])
+            }
+            _ => s(0.5, 5.0),
+        },
+        Rule::AdminGrant | Rule::Assume | Rule::UseCredential => s(0.95, 1.0),
+        Rule::RunsAs => s(1.0, 0.5),
+        Rule::CodeFlow => s(0.7, 3.0),
+        Rule::PromptInjection => s(0.6, 2.0),
+        Rule::HostCredential | Rule::ReadCredential => s(0.9, 1.0),
+        Rule::ActorCredential => s(1.0, 0.5),
+        Rule::Phishing => s(0.3, 3.0),
+        Rule::LocalData => s(1.0, 0.5),
+        Rule::GrantData => s(0.95, 1.0),
+        Rule::UnauthDatastore => s(0.9, 1.0),
+        Rule::UnauthFlow => s(0.8, 1.5),
+        Rule::Intercept => s(0.4, 4.0),
+        Rule::TaintWrite => s(1.0, 0.5),
+        Rule::TaintSend => s(0.9, 1.0),
+    }
+}
+
+/// CVSS exploitability weights (the 3.1 specification's values; AT is ours).
+fn av_weight(av: AttackVector) -> f64 {
+    match av {
+        AttackVector::Network => 0.85,
+        AttackVector::Adjacent => 0.62,
+        AttackVector::Local => 0.55,
+        AttackVector::Physical => 0.2,
+    }
+}
+
+/// The easiest possible exploit: AV:N, AC:L, PR:N, UI:N (AT:N).
+const EASIEST: f64 = 0.85 * 0.77 * 0.85 * 0.85;
+
+/// Exploitability in (0, 1]: 1 for AV:N/AC:L/PR:N/UI:N.
+pub fn exploitability(v: &CvssVector) -> f64 {
+    let ac = if v.high_complexity { 0.44 } else { 0.77 };
+    let at = if v.attack_requirements { 0.6 } else { 1.0 };
+    let pr = match v.privileges_required {
+        0 => 0.85,
+        1 => 0.62,
+        _ => 0.27,
+    };
+    let ui = if v.user_interaction { 0.62 } else { 0.85 };
+    av_weight(v.attack_vector) * ac * at * pr * ui / EASIEST
+}
+
+/// An exploit step: from CVSS exploitability, raised by KEV and EPSS.
+pub fn exploit(v: &Vulnerability) -> StepScore {
+    let x = v.cvss.as_ref().map_or(0.55, exploitability);
+    let mut likelihood = 0.9 * x;
+    let mut effort = 1.0 + 8.0 * (1.0 - x);
+    if let Some(epss) = v.epss.filter(|e| e.is_finite()) {
+        let epss = epss.clamp(0.0, 1.0);
+        likelihood = likelihood.max(epss);
+        effort *= 1.0 - 0.5 * epss;
+    }
+    if v.kev {
+        likelihood = likelihood.max(0.9);
+        effort *= 0.5;
+    }
+    s(likelihood.clamp(0.01, 1.0), effort.max(0.1))
+}
+
+/// A control on the component a step acts on: which steps it slows, by how much.
+struct Slowdown {
+    control: &'static str,
+    applies: fn(Rule) -> bool,
+    likelihood_factor: f64,
+    extra_effort: f64,
+}
+
+fn exploits(r: Rule) -> bool {
+    matches!(r, Rule::Exploit | Rule::UnauthFlow | Rule::UnauthDatastore)
+}
+
+const SLOWDOWNS: &[Slowdown] = &[
+    Slowdown {
+        control: "waf",
+        applies: exploits,
+        likelihood_factor: 0.6,
+        extra_effort: 2.0,
+    },
+    Slowdown {
+        control: "input-validation",
+        applies: |r| exploits(r) || r == Rule::PromptInjection,
+        likelihood_factor: 0.8,
+        extra_effort: 1.0,
+    },
+    Slowdown {
+        control: "parameterized-queries",
+        applies: exploits,
+        likelihood_factor: 0.8,
+        extra_effort: 1.0,
+    },
+    Slowdown {
+        control: "rate-limiting",
+        applies: exploits,
+        likelihood_factor: 0.9,
+        extra_effort: 0.5,
+    },
+    Slowdown {
+        control: "edr",
+        applies: |r| {
+            matches!(
+                r,
+                Rule::Exploit | Rule::PrivilegeEscalation | Rule::HostCredential | Rule::CodeFlow
+            )
+        },
+        likelihood_factor: 0.7,
+        extra_effort: 1.0,
+    },
+    Slowdown {
+        control: "monitoring",
+        applies: |r| !r.hidden(),
+        likelihood_factor: 0.9,
+        extra_effort: 0.5,
+    },
+    Slowdown {
+        control: "logging",
+        applies: |r| !r.hidden(),
+        likelihood_factor: 0.95,
+        extra_effort: 0.0,
+    },
+    Slowdown {
+        control: "network-policy",
+        applies: |r| matches!(r, Rule::LateralFlow | Rule::LateralZone),
+        likelihood_factor: 0.7,
+        extra_effort: 1.0,
+    },
+    Slowdown {
+        control: "egress-filtering",
+        applies: |r| matches!(r, Rule::LocalData | Rule::HostCredential),
+        likelihood_factor: 0.9,
+        extra_effort: 0.5,
+    },
+    Slowdown {
+        control: "least-privilege",
+        applies: |r| matches!(r, Rule::RunsAs | Rule::GrantData | Rule::AdminGrant),
+        likelihood_factor: 0.8,
+        extra_effort: 0.5,
+    },
+    Slowdown {
+        control: "secrets-manager",
+        applies: |r| r == Rule::HostCredential,
+        likelihood_factor: 0.6,
+        extra_effort: 1.0,
+    },
+    Slowdown {
+        control: "signed-artifacts",
+        applies: |r| r == Rule::CodeFlow,
+        likelihood_factor: 0.5,
+        extra_effort: 2.0,
+    },
+    Slowdown {
+        control: "dependency-pinning",
+        applies: |r| r == Rule::CodeFlow,
+        likelihood_factor: 0.8,
+        extra_effort: 1.0,
+    },
+    Slowdown {
+        control: "mfa",
+        applies: |r| matches!(r, Rule::AdminGrant | Rule::GrantData),
+        likelihood_factor: 0.5,
+        extra_effort: 2.0,
+    },
+    Slowdown {
+        control: "encryption-at-rest",
+        applies: |r| r == Rule::LocalData,
+        likelihood_factor: 0.95,
+        extra_effort: 0.0,
+    },
+];
+
+/// The controls listed in the likelihood table, for the docs test.
+pub fn slowing_controls() -> impl Iterator<Item = &'static str> {
+    SLOWDOWNS.iter().map(|s| s.control)
+}
+
+/// The component whose controls apply to a step.
+fn acted_on(model: &Model, ix: &Index, head: Fact, d: &Derivation) -> Option<usize> {
+    match head {
+        Fact::Reach(c) | Fact::Exec(c) | Fact::Admin(c) => Some(c.index()),
+        _ => d.via.component(model, ix).map(|c| c.index()),
+    }
+}
+
+fn apply_controls(comp: &Component, rule: Rule, mut step: StepScore) -> StepScore {
+    for sd in SLOWDOWNS {
+        if (sd.applies)(rule) && comp.has_control(sd.control) {
+            step.likelihood *= sd.likelihood_factor;
+            step.effort += sd.extra_effort;
+        }
+    }
+    step
+}
+
+/// The likelihood and effort of one derivation's step.
+pub fn step(model: &Model, ix: &Index, head: Fact, d: &Derivation) -> StepScore {
+    let mut step = base(model, ix, d);
+    if d.rule.hidden() {
+        return step;
+    }
+    if let Some(c) = acted_on(model, ix, head, d) {
+        step = apply_controls(&model.components[c], d.rule, step);
+    }
+    // An identity with MFA makes using its credential harder (it never blocks: the spec
+    // removes only phishing for actor MFA).
+    if let (Rule::UseCredential, Fact::ActAs(i)) = (d.rule, head)
+        && model[i].mfa
+    {
+        step.likelihood *= 0.3;
+        step.effort += 3.0;
+    }
+    step
+}
