@@ -1,0 +1,414 @@
+//! The facts rules share, computed once per analysis: who can call each component, which
+//! assets carry attacker-controlled content, where logs go. Rules read the model and
+//! these facts only; they never mutate anything.
+
+use gambit_model::vocab::{Access, Authentication, Classification, Impact, Stride, Trust};
+use gambit_model::{
+    Actor, AssetId, Component, ComponentId, Endpoint, Flow, FlowId, GrantTarget, IdentityId, Model,
+    ZoneId,
+};
+
+use crate::finding::{FindingBuilder, Target};
+use crate::rule::RuleMeta;
+use crate::scoring;
+
+/// How far from the internet a component or flow is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Exposure {
+    /// Only internal callers, in zones trusted `restricted` or isolated zones.
+    Restricted,
+    /// Internal callers only.
+    Internal,
+    /// Partners call it, or it sits in a partner zone.
+    Partner,
+    /// Public, called by untrusted actors, or in an untrusted zone.
+    Internet,
+}
+
+/// Derived facts about one component.
+#[derive(Clone, Debug)]
+pub struct ComponentFacts {
+    pub exposure: Exposure,
+    /// Why it is exposed, for rationales ("public", "called by customer (untrusted)").
+    pub exposure_reason: Option<String>,
+    /// It receives content an attacker can shape: it is exposed, or it receives, fetches
+    /// or keeps a tainted asset.
+    pub untrusted_input: bool,
+    /// The first tainted asset it handles, for rationales.
+    pub tainted_asset: Option<AssetId>,
+    /// It sends to a logging or monitoring component.
+    pub ships_logs: bool,
+}
+
+/// Kinds of human actors (others are systems, bots or organisations).
+const NON_HUMAN_ACTORS: &[&str] = &["external-system", "service", "bot", "partner"];
+
+/// Component kinds that collect logs and events.
+const LOG_SINKS: &[&str] = &["logging", "monitoring"];
+
+pub struct Context<'m> {
+    pub model: &'m Model,
+    components: Vec<ComponentFacts>,
+    tainted: Vec<bool>,
+}
+
+impl<'m> Context<'m> {
+    pub fn new(model: &'m Model) -> Self {
+        let tainted = tainted_assets(model);
+        let components = model
+            .components
+            .iter()
+            .map(|c| component_facts(model, c, &tainted))
+            .collect();
+        Context {
+            model,
+            components,
+            tainted,
+        }
+    }
+
+    /// Starts a finding of `rule` on `target`.
+    pub fn finding<'c>(
+        &'c self,
+        rule: &'static RuleMeta,
+        target: Target,
+    ) -> FindingBuilder<'c, 'm> {
+        FindingBuilder::new(self, rule, target)
+    }
+
+    pub fn facts(&self, c: ComponentId) -> &ComponentFacts {
+        &self.components[c.index()]
+    }
+
+    /// Components in scope, with their ids.
+    pub fn components(&self) -> impl Iterator<Item = (ComponentId, &'m Component)> + '_ {
+        self.model
+            .components
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.out_of_scope)
+            .map(|(i, c)| (ComponentId(i as u32), c))
+    }
+
+    /// Flows whose two ends are in scope.
+    pub fn flows(&self) -> impl Iterator<Item = (FlowId, &'m Flow)> + '_ {
+        self.model
+            .flows
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| self.in_scope(f.from) && self.in_scope(f.to))
+            .map(|(i, f)| (FlowId(i as u32), f))
+    }
+
+    pub fn actors(&self) -> impl Iterator<Item = (gambit_model::ActorId, &'m Actor)> + '_ {
+        self.model
+            .actors
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| !a.out_of_scope)
+            .map(|(i, a)| (gambit_model::ActorId(i as u32), a))
+    }
+
+    pub fn identities(
+        &self,
+    ) -> impl Iterator<Item = (IdentityId, &'m gambit_model::Identity)> + '_ {
+        self.model
+            .identities
+            .iter()
+            .enumerate()
+            .map(|(i, x)| (IdentityId(i as u32), x))
+    }
+
+    pub fn in_scope(&self, e: Endpoint) -> bool {
+        match e {
+            Endpoint::Actor(a) => !self.model[a].out_of_scope,
+            Endpoint::Component(c) => !self.model[c].out_of_scope,
+        }
+    }
+
+    pub fn is_tainted(&self, a: AssetId) -> bool {
+        self.tainted[a.index()]
+    }
+
+    pub fn component(&self, e: Endpoint) -> Option<&'m Component> {
+        match e {
+            Endpoint::Component(c) => Some(&self.model[c]),
+            Endpoint::Actor(_) => None,
+        }
+    }
+
+    pub fn actor(&self, e: Endpoint) -> Option<&'m Actor> {
+        match e {
+            Endpoint::Actor(a) => Some(&self.model[a]),
+            Endpoint::Component(_) => None,
+        }
+    }
+
+    pub fn name(&self, e: Endpoint) -> &'m str {
+        self.model.endpoint_name(e)
+    }
+
+    pub fn asset_name(&self, a: AssetId) -> &'m str {
+        &self.model[a].id
+    }
+
+    /// The trust of an endpoint: an actor's own, a component's zone's.
+    pub fn trust(&self, e: Endpoint) -> Trust {
+        endpoint_trust(self.model, e)
+    }
+
+    pub fn zone_trust(&self, z: ZoneId) -> Trust {
+        zone_trust(self.model, z)
+    }
+
+    /// An endpoint run by someone outside the organisation.
+    pub fn is_untrusted(&self, e: Endpoint) -> bool {
+        self.trust(e) == Trust::Untrusted
+    }
+
+    /// An endpoint outside the organisation: untrusted or partner.
+    pub fn is_external(&self, e: Endpoint) -> bool {
+        matches!(self.trust(e), Trust::Untrusted | Trust::Partner)
+    }
+
+    pub fn is_human(&self, a: &Actor) -> bool {
+        !NON_HUMAN_ACTORS.contains(&a.kind.as_str())
+    }
+
+    pub fn is_log_sink(&self, c: &Component) -> bool {
+        LOG_SINKS.contains(&c.kind.as_str())
+    }
+
+    /// "name (trust)" for rationales.
+    pub fn describe(&self, e: Endpoint) -> String {
+        format!("{} ({})", self.name(e), self.trust(e))
+    }
+
+    /// Whether a flow's two ends sit in different zones.
+    pub fn crosses_boundary(&self, f: &Flow) -> bool {
+        self.model.endpoint_zone(f.from) != self.model.endpoint_zone(f.to)
+    }
+
+    /// The assets a flow carries either way.
+    pub fn carried(&self, f: &'m Flow) -> impl Iterator<Item = AssetId> + 'm {
+        f.data.iter().chain(f.returns.iter()).copied()
+    }
+
+    /// Assets a component keeps or handles, deduplicated, in model order.
+    pub fn handled(&self, c: &Component) -> Vec<AssetId> {
+        let mut v: Vec<AssetId> = c.stores.iter().chain(&c.processes).copied().collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// Assets at or above a classification, from a list.
+    pub fn at_least(
+        &self,
+        assets: impl IntoIterator<Item = AssetId>,
+        min: Classification,
+    ) -> Vec<AssetId> {
+        let mut v: Vec<AssetId> = assets
+            .into_iter()
+            .filter(|&a| self.model[a].classification >= min)
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// "a, b (restricted)" style list of asset ids with their classification.
+    pub fn list_assets(&self, assets: &[AssetId]) -> String {
+        assets
+            .iter()
+            .map(|&a| format!("{} ({})", self.model[a].id, self.model[a].classification))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Exposure of a flow: the worse of its two ends' trust.
+    pub fn flow_exposure(&self, f: &Flow) -> Exposure {
+        let worst = [f.from, f.to]
+            .into_iter()
+            .map(|e| self.trust(e))
+            .min()
+            .unwrap_or(Trust::Internal);
+        match worst {
+            Trust::Untrusted => Exposure::Internet,
+            Trust::Partner => Exposure::Partner,
+            Trust::Internal => Exposure::Internal,
+            Trust::Restricted => Exposure::Restricted,
+        }
+    }
+
+    /// Whether an identity's credential is known to a person (held by an actor).
+    pub fn used_by_people(&self, i: IdentityId) -> bool {
+        self.model[i].credentials.iter().any(|&k| {
+            self.model[k]
+                .held_by
+                .iter()
+                .any(|e| matches!(e, Endpoint::Actor(a) if self.is_human(&self.model[*a])))
+        })
+    }
+
+    /// The impact of acting as an identity (see [`identity_reach_impact`]).
+    pub fn identity_impact(&self, i: IdentityId) -> Impact {
+        identity_reach_impact(self.model, i)
+    }
+
+    /// Components an identity may write to or administer, directly or through `assume`.
+    pub fn writable_by(&self, i: IdentityId) -> Vec<ComponentId> {
+        let mut out = Vec::new();
+        let mut seen = vec![i];
+        let mut todo = vec![i];
+        while let Some(id) = todo.pop() {
+            for g in &self.model[id].grants {
+                match g.target {
+                    GrantTarget::Component(c) if g.access != Access::Read => out.push(c),
+                    GrantTarget::Identity(j) if !seen.contains(&j) => {
+                        seen.push(j);
+                        todo.push(j);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// The strongest authentication a flow demands.
+    pub fn authentication(&self, f: &Flow) -> Authentication {
+        f.authentication
+    }
+}
+
+pub fn zone_trust(model: &Model, z: ZoneId) -> Trust {
+    if z == model.internet() {
+        Trust::Untrusted
+    } else {
+        model[z].trust
+    }
+}
+
+pub fn endpoint_trust(model: &Model, e: Endpoint) -> Trust {
+    match e {
+        Endpoint::Actor(a) => model[a].trust,
+        Endpoint::Component(c) => zone_trust(model, model[c].zone),
+    }
+}
+
+/// Assets whose content an attacker shapes: sent by an untrusted endpoint (in a flow's
+/// `data`), or received from one (in the `returns` of a flow to it).
+fn tainted_assets(model: &Model) -> Vec<bool> {
+    let mut tainted = vec![false; model.assets.len()];
+    for f in &model.flows {
+        if endpoint_trust(model, f.from) == Trust::Untrusted {
+            for a in &f.data {
+                tainted[a.index()] = true;
+            }
+        }
+        if endpoint_trust(model, f.to) == Trust::Untrusted {
+            for a in &f.returns {
+                tainted[a.index()] = true;
+            }
+        }
+    }
+    tainted
+}
+
+fn component_facts(model: &Model, c: &Component, tainted: &[bool]) -> ComponentFacts {
+    let mut exposure = match zone_trust(model, c.zone) {
+        Trust::Untrusted => Exposure::Internet,
+        Trust::Partner => Exposure::Partner,
+        Trust::Internal => Exposure::Internal,
+        Trust::Restricted => Exposure::Restricted,
+    };
+    let mut reason = (exposure == Exposure::Internet)
+        .then(|| format!("in zone {} (untrusted)", model[c.zone].id));
+    if c.public && exposure < Exposure::Internet {
+        exposure = Exposure::Internet;
+        reason = Some("public".to_owned());
+    }
+    for &f in &c.flows_in {
+        let from = model[f].from;
+        let level = match endpoint_trust(model, from) {
+            Trust::Untrusted => Exposure::Internet,
+            Trust::Partner => Exposure::Partner,
+            _ => continue,
+        };
+        if level > exposure {
+            exposure = level;
+            reason = Some(format!(
+                "called by {} ({})",
+                model.endpoint_name(from),
+                endpoint_trust(model, from)
+            ));
+        }
+    }
+    if exposure == Exposure::Restricted && !model[c.zone].isolated {
+        // A restricted zone that is not isolated still lets its members reach each other.
+        exposure = Exposure::Internal;
+    }
+    if exposure == Exposure::Internal && model[c.zone].isolated {
+        exposure = Exposure::Restricted;
+    }
+    let inbound = c.flows_in.iter().flat_map(|&f| model[f].data.iter());
+    let fetched = c.flows_out.iter().flat_map(|&f| model[f].returns.iter());
+    let kept = c.stores.iter().chain(&c.processes);
+    let tainted_asset = inbound
+        .chain(fetched)
+        .chain(kept)
+        .copied()
+        .find(|a| tainted[a.index()]);
+    let ships_logs = c.flows_out.iter().any(|&f| match model[f].to {
+        Endpoint::Component(to) => LOG_SINKS.contains(&model[to].kind.as_str()),
+        Endpoint::Actor(_) => false,
+    });
+    ComponentFacts {
+        untrusted_input: exposure >= Exposure::Partner || tainted_asset.is_some(),
+        exposure,
+        exposure_reason: reason,
+        tainted_asset,
+        ships_logs,
+    }
+}
+
+/// What acting as an identity puts at stake: very-high for a privileged identity,
+/// otherwise the worst asset on the components it may use (following `assume`).
+pub fn identity_reach_impact(model: &Model, identity: IdentityId) -> Impact {
+    let mut worst = Impact::Low;
+    let mut seen = vec![identity];
+    let mut todo = vec![identity];
+    while let Some(i) = todo.pop() {
+        let id = &model[i];
+        if id.privileged {
+            return Impact::VeryHigh;
+        }
+        for g in &id.grants {
+            match g.target {
+                GrantTarget::Component(c) => {
+                    let comp = &model[c];
+                    for &a in comp.stores.iter().chain(&comp.processes) {
+                        let stride: &[Stride] = match g.access {
+                            Access::Read => &[Stride::InformationDisclosure],
+                            Access::Write => &[Stride::Tampering],
+                            _ => &[Stride::InformationDisclosure, Stride::Tampering],
+                        };
+                        worst = worst.max(scoring::asset_impact(&model[a], stride));
+                    }
+                    if g.access == Access::Admin {
+                        worst = worst.max(Impact::Medium);
+                    }
+                }
+                GrantTarget::Identity(j) if !seen.contains(&j) => {
+                    seen.push(j);
+                    todo.push(j);
+                }
+                GrantTarget::Identity(_) => {}
+            }
+        }
+    }
+    worst
+}

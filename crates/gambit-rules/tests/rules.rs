@@ -1,0 +1,199 @@
+//! The catalog's tests, driven by the registry: for every rule, its trigger fixture must
+//! raise a threat of that rule and its clean fixture must not (so removing or breaking
+//! a rule fails here); the triggered threats are snapshotted; the documentation must
+//! have every section, its example must trigger the rule, and the generated docs must
+//! be up to date.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::fmt::Write;
+
+use gambit_rules::registry::{self, RULES};
+use gambit_rules::rule::Rule;
+
+fn fixture(rule: &str, which: &str) -> std::path::PathBuf {
+    common::crate_dir()
+        .join("tests/fixtures")
+        .join(rule)
+        .join(format!("{which}.yaml"))
+}
+
+fn threats_of(rule: &dyn Rule, path: &std::path::Path) -> Vec<gambit_rules::Threat> {
+    let (_, model) = common::load_file(path);
+    common::run(&model)
+        .threats
+        .into_iter()
+        .filter(|t| t.rule == rule.meta().id)
+        .collect()
+}
+
+#[test]
+fn every_rule_fires_on_its_trigger_and_not_on_its_clean_fixture() {
+    let mut failures = Vec::new();
+    for rule in RULES {
+        let id = rule.meta().id;
+        let trigger = fixture(id, "trigger");
+        let clean = fixture(id, "clean");
+        if !trigger.exists() || !clean.exists() {
+            failures.push(format!(
+                "{id}: missing fixture {} or {}",
+                trigger.display(),
+                clean.display()
+            ));
+            continue;
+        }
+        let fired = threats_of(*rule, &trigger);
+        if fired.is_empty() {
+            failures.push(format!("{id}: trigger.yaml raises no `{id}` threat"));
+        }
+        let quiet = threats_of(*rule, &clean);
+        if !quiet.is_empty() {
+            failures.push(format!(
+                "{id}: clean.yaml raises {:?}",
+                quiet.iter().map(|t| &t.id).collect::<Vec<_>>()
+            ));
+        }
+        let mut snap = String::new();
+        for t in &fired {
+            let _ = writeln!(
+                snap,
+                "{}\n  severity: {} (likelihood {}, impact {})\n  rationale: {}\n  factors: {:?}\n  assets: {:?}",
+                t.id, t.severity, t.likelihood, t.impact, t.rationale, t.factors, t.assets
+            );
+        }
+        insta::assert_snapshot!(format!("trigger-{id}"), snap);
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn every_fixture_folder_belongs_to_a_rule() {
+    let dir = common::crate_dir().join("tests/fixtures");
+    let known: BTreeSet<&str> = RULES.iter().map(|r| r.meta().id).collect();
+    for entry in std::fs::read_dir(dir).expect("fixtures folder") {
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        assert!(
+            known.contains(name.as_str()),
+            "tests/fixtures/{name} has no rule in the registry"
+        );
+    }
+}
+
+#[test]
+fn rule_ids_are_unique_kebab_case() {
+    let mut seen = BTreeSet::new();
+    for rule in RULES {
+        let id = rule.meta().id;
+        assert!(seen.insert(id), "rule id {id} is registered twice");
+        assert!(
+            id.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && !id.starts_with('-')
+                && !id.ends_with('-'),
+            "rule id {id} is not kebab-case"
+        );
+        assert!(registry::find(id).is_some());
+    }
+}
+
+#[test]
+fn every_rule_is_documented_with_all_sections_and_metadata() {
+    let mut failures = Vec::new();
+    for rule in RULES {
+        let m = rule.meta();
+        let missing = m.missing_sections();
+        if !missing.is_empty() {
+            failures.push(format!("{}: documentation lacks {missing:?}", m.id));
+        }
+        if m.cwe.is_empty() || m.attack.is_empty() || m.stride.is_empty() {
+            failures.push(format!("{}: needs CWE, ATT&CK/ATLAS and STRIDE", m.id));
+        }
+        if m.summary().is_empty() {
+            failures.push(format!("{}: empty summary", m.id));
+        }
+        for c in m.controls {
+            if !gambit_model::vocab::CONTROLS.contains(c) {
+                failures.push(format!("{}: control {c} is not in the vocabulary", m.id));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn every_documented_example_triggers_its_rule() {
+    let mut failures = Vec::new();
+    for rule in RULES {
+        let m = rule.meta();
+        let Some(example) = m.example() else {
+            failures.push(format!(
+                "{}: the Example section has no ```yaml block",
+                m.id
+            ));
+            continue;
+        };
+        let loaded =
+            gambit_model::load_str(m.id, example, None, gambit_model::LoadOptions::default());
+        let Some(model) = loaded.model else {
+            failures.push(format!(
+                "{}: the example does not load: {:?}",
+                m.id, loaded.diagnostics
+            ));
+            continue;
+        };
+        if !common::run(&model).threats.iter().any(|t| t.rule == m.id) {
+            failures.push(format!("{}: the example does not trigger the rule", m.id));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn generated_rule_docs_are_up_to_date() {
+    let docs = common::repo_dir().join("docs");
+    let mut expected = vec![(
+        docs.join("rules.md"),
+        gambit_rules::docs::index(&registry::metas()),
+    )];
+    for m in registry::metas() {
+        expected.push((
+            docs.join("rules").join(format!("{}.md", m.id)),
+            gambit_rules::docs::rule_page(m),
+        ));
+    }
+    let mut stale = Vec::new();
+    for (path, text) in &expected {
+        let current = std::fs::read_to_string(path).unwrap_or_default();
+        if current != *text {
+            if common::blessing() {
+                std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+                std::fs::write(path, text).expect("write docs");
+            } else {
+                stale.push(path.display().to_string());
+            }
+        }
+    }
+    // Pages of rules that no longer exist.
+    if let Ok(entries) = std::fs::read_dir(docs.join("rules")) {
+        for e in entries.flatten() {
+            let path = e.path();
+            if !expected.iter().any(|(p, _)| *p == path) {
+                if common::blessing() {
+                    std::fs::remove_file(&path).expect("remove stale page");
+                } else {
+                    stale.push(format!("{} (no such rule)", path.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "generated rule docs are stale; run `GAMBIT_BLESS=1 cargo test -p gambit-rules`:\n{}",
+        stale.join("\n")
+    );
+}
