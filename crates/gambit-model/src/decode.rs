@@ -6,6 +6,8 @@
 //! users' own and are skipped. A value of the wrong type is reported and treated as absent,
 //! so one mistake never hides the next.
 
+use std::collections::HashMap;
+
 use crate::ast::*;
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
@@ -20,14 +22,14 @@ pub(crate) struct Decoder<'d> {
 /// The entries of one mapping, and which of them have been read.
 pub(crate) struct Fields<'n> {
     what: &'static str,
-    entries: Vec<(&'n str, Span, &'n Node)>,
+    entries: Vec<(&'n str, Span, &'n Node<'n>)>,
     used: Vec<bool>,
     asked: Vec<&'static str>,
     pub span: Span,
 }
 
 impl<'n> Fields<'n> {
-    pub fn get(&mut self, key: &'static str) -> Option<&'n Node> {
+    pub fn get(&mut self, key: &'static str) -> Option<&'n Node<'n>> {
         self.asked.push(key);
         let i = self.entries.iter().position(|(k, ..)| *k == key)?;
         self.used[i] = true;
@@ -86,8 +88,10 @@ impl Decoder<'_> {
     }
 
     /// A mapping's fields; null counts as an empty mapping. Duplicate keys are errors.
-    pub fn map<'n>(&mut self, node: &'n Node, what: &'static str) -> Option<Fields<'n>> {
-        let mut entries: Vec<(&str, Span, &Node)> = Vec::new();
+    pub fn map<'n>(&mut self, node: &'n Node<'n>, what: &'static str) -> Option<Fields<'n>> {
+        let mut entries: Vec<(&str, Span, &Node<'_>)> = Vec::new();
+        // Sections hold thousands of ids: find repeated keys through an index, not a scan.
+        let mut first_span: HashMap<&str, Span> = HashMap::new();
         match &node.kind {
             NodeKind::Map(pairs) => {
                 for (k, v) in pairs {
@@ -95,9 +99,7 @@ impl Decoder<'_> {
                         self.expected(k, "a plain key");
                         continue;
                     };
-                    if let Some((_, first, _)) =
-                        entries.iter().find(|(key, ..)| *key == text.as_str())
-                    {
+                    if let Some(first) = first_span.get(text.as_ref()) {
                         self.diags.push(
                             Diagnostic::error(
                                 "duplicate-key",
@@ -109,7 +111,8 @@ impl Decoder<'_> {
                         );
                         continue;
                     }
-                    entries.push((text.as_str(), k.span, v));
+                    first_span.insert(text.as_ref(), k.span);
+                    entries.push((text.as_ref(), k.span, v));
                 }
             }
             _ if node.is_null() => {}
@@ -128,9 +131,9 @@ impl Decoder<'_> {
         })
     }
 
-    fn scalar<'n>(&mut self, node: &'n Node, what: &str) -> Option<(&'n str, bool)> {
+    fn scalar<'n>(&mut self, node: &'n Node<'_>, what: &str) -> Option<(&'n str, bool)> {
         match &node.kind {
-            NodeKind::Scalar { text, plain } if !node.is_null() => Some((text.as_str(), *plain)),
+            NodeKind::Scalar { text, plain } if !node.is_null() => Some((text.as_ref(), *plain)),
             _ => {
                 self.expected(node, what);
                 None

@@ -34,3 +34,12 @@ pub fn json_schema() -> serde_json::Value {
     serde_json::to_value(schema).expect("a schema is always JSON")
 }
 pub mod synth;
+
+/// Counts the YAML parser's events in `text`, stopping at the first error: the cost of
+/// parsing alone, which the load benchmark uses as its baseline.
+#[doc(hidden)]
+pub fn count_yaml_events(text: &str) -> usize {
+    granit_parser::Parser::new_from_str(text)
+        .take_while(Result::is_ok)
+        .count()
+}

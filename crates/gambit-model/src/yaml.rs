@@ -11,6 +11,8 @@
 //! so an alias bomb fails fast; nesting deeper than [`MAX_DEPTH`] is refused, so neither
 //! building nor dropping the tree can exhaust the stack.
 
+use std::borrow::Cow;
+
 use granit_parser::{Event, Parser, ScalarStyle};
 
 use crate::diagnostic::Diagnostic;
@@ -22,26 +24,26 @@ pub const MAX_DEPTH: usize = 64;
 pub const ALIAS_BUDGET: usize = 1_000_000;
 
 #[derive(Clone, Debug)]
-pub enum NodeKind {
+pub enum NodeKind<'a> {
     /// A scalar's text; `plain` is false when quoted or a block scalar (then it is always a string).
     Scalar {
-        text: String,
+        text: Cow<'a, str>,
         plain: bool,
     },
-    Seq(Vec<Node>),
-    Map(Vec<(Node, Node)>),
+    Seq(Vec<Node<'a>>),
+    Map(Vec<(Node<'a>, Node<'a>)>),
 }
 
 #[derive(Clone, Debug)]
-pub struct Node {
-    pub kind: NodeKind,
+pub struct Node<'a> {
+    pub kind: NodeKind<'a>,
     pub span: Span,
 }
 
-impl Node {
+impl Node<'_> {
     /// A plain `null`, `~` or empty scalar.
     pub fn is_null(&self) -> bool {
-        matches!(&self.kind, NodeKind::Scalar { text, plain: true } if matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL"))
+        matches!(&self.kind, NodeKind::Scalar { text, plain: true } if matches!(text.as_ref(), "" | "~" | "null" | "Null" | "NULL"))
     }
 
     pub fn describe(&self) -> &'static str {
@@ -67,13 +69,13 @@ impl Node {
     }
 }
 
-enum Open {
-    Seq(Vec<Node>, Span, usize),
-    Map(Vec<(Node, Node)>, Option<Node>, Span, usize),
+enum Open<'a> {
+    Seq(Vec<Node<'a>>, Span, usize),
+    Map(Vec<(Node<'a>, Node<'a>)>, Option<Node<'a>>, Span, usize),
 }
 
 /// Parses one YAML document. An empty document gives `Ok(None)`.
-pub fn parse(text: &str, file: FileId) -> Result<Option<Node>, Diagnostic> {
+pub fn parse(text: &str, file: FileId) -> Result<Option<Node<'_>>, Diagnostic> {
     let mut builder = Builder {
         file,
         stack: Vec::new(),
@@ -100,17 +102,17 @@ pub fn parse(text: &str, file: FileId) -> Result<Option<Node>, Diagnostic> {
     Ok(builder.root)
 }
 
-struct Builder {
+struct Builder<'a> {
     file: FileId,
-    stack: Vec<Open>,
-    anchors: Vec<Option<(Node, usize)>>,
-    root: Option<Node>,
+    stack: Vec<Open<'a>>,
+    anchors: Vec<Option<(Node<'a>, usize)>>,
+    root: Option<Node<'a>>,
     alias_nodes: usize,
     documents: usize,
 }
 
-impl Builder {
-    fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), Diagnostic> {
+impl<'a> Builder<'a> {
+    fn event(&mut self, event: Event<'a>, span: Span) -> Result<(), Diagnostic> {
         match event {
             Event::DocumentStart(..) => {
                 self.documents += 1;
@@ -130,10 +132,7 @@ impl Builder {
                     .is_some_and(|t| t.to_string().ends_with("str"));
                 let plain = style == ScalarStyle::Plain && !tagged_str;
                 let node = Node {
-                    kind: NodeKind::Scalar {
-                        text: text.into_owned(),
-                        plain,
-                    },
+                    kind: NodeKind::Scalar { text, plain },
                     span,
                 };
                 self.remember(anchor, &node);
@@ -208,7 +207,7 @@ impl Builder {
         Ok(())
     }
 
-    fn remember(&mut self, anchor: usize, node: &Node) {
+    fn remember(&mut self, anchor: usize, node: &Node<'a>) {
         if anchor == 0 {
             return;
         }
@@ -218,7 +217,7 @@ impl Builder {
         self.anchors[anchor] = Some((node.clone(), node.size()));
     }
 
-    fn push(&mut self, node: Node) -> Result<(), Diagnostic> {
+    fn push(&mut self, node: Node<'a>) -> Result<(), Diagnostic> {
         match self.stack.last_mut() {
             None => self.root = Some(node),
             Some(Open::Seq(items, ..)) => items.push(node),
