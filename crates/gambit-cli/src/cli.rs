@@ -67,6 +67,16 @@ pub(crate) enum Command {
     // --- rules commands (gambit-rules): analyze, check, rules ---
     // --- end rules commands ---
     // --- graph commands (gambit-graph): paths, exposure, blast-radius, chokepoints, tree ---
+    /// The k best attack paths to each crown-jewel goal (or to one asset).
+    Paths(crate::commands::paths::PathsArgs),
+    /// Which assets each attacker can read or write, with the shortest path's length.
+    Exposure(crate::commands::exposure::ExposureArgs),
+    /// All that an attacker with code execution on a component reaches.
+    BlastRadius(crate::commands::blast_radius::BlastRadiusArgs),
+    /// The smallest set of fixes that cuts every path to crown jewels.
+    Chokepoints(crate::commands::chokepoints::ChokepointsArgs),
+    /// The AND/OR attack tree of a goal, with its evaluated effort and likelihood.
+    Tree(crate::commands::tree::TreeArgs),
     // --- end graph commands ---
 }
 

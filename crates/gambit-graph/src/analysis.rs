@@ -424,9 +424,6 @@ pub fn k_best(a: &AttackerAnalysis, goal: u32, k: usize, marks: &mut Marks) -> V
     let Some(first) = best::extract(g, &best.choice, goal, None, marks) else {
         return Vec::new();
     };
-    if k <= 1 {
-        return vec![first];
-    }
     // Local cost of each alternative derivation at each fact of the best proof.
     let mut alternatives: Vec<(f64, u32, u32)> = Vec::new();
     for &d in &first {
@@ -468,10 +465,11 @@ pub fn k_best(a: &AttackerAnalysis, goal: u32, k: usize, marks: &mut Marks) -> V
             found.push((best::evaluate(g, &proof).0, proof));
         }
     }
+    // Knuth's search is exact for tree-shaped proofs; counting each fact once, a
+    // deviation can be cheaper than the search's pick, so rank all together.
+    found.push((best::evaluate(g, &first).0, first));
     found.sort_by(|x, y| x.0.total_cmp(&y.0));
-    let mut out = vec![first];
-    out.extend(found.into_iter().take(k - 1).map(|(_, p)| p));
-    out
+    found.into_iter().take(k).map(|(_, p)| p).collect()
 }
 
 /// Maps in parallel when the `parallel` feature is on.

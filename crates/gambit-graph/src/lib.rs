@@ -29,6 +29,8 @@ pub mod tree;
 pub use analysis::{Analysis, AttackPath, Exposure, Goal, GoalOut, OnAttackPath, Step};
 pub use blast::{BlastRadius, blast_radius};
 
+pub use chokepoints::{Chokepoint, Chokepoints};
 pub use engine::Mask;
 pub use fact::Fact;
 pub use index::{Fix, Index};
+pub use tree::{AttackTree, TreeNode};

@@ -6,6 +6,11 @@ mod validate;
 // --- rules command modules ---
 // --- end rules command modules ---
 // --- graph command modules ---
+pub(crate) mod blast_radius;
+pub(crate) mod chokepoints;
+pub(crate) mod exposure;
+pub(crate) mod paths;
+pub(crate) mod tree;
 // --- end graph command modules ---
 
 use crate::cli::{Cli, Command};
@@ -23,6 +28,11 @@ pub(crate) fn run(cli: Cli) -> u8 {
         // --- rules commands ---
         // --- end rules commands ---
         // --- graph commands ---
+        Command::Paths(args) => paths::run(&args),
+        Command::Exposure(args) => exposure::run(&args),
+        Command::BlastRadius(args) => blast_radius::run(&args),
+        Command::Chokepoints(args) => chokepoints::run(&args),
+        Command::Tree(args) => tree::run(&args),
         // --- end graph commands ---
     }
 }
