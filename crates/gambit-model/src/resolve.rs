@@ -202,14 +202,14 @@ impl Resolver<'_> {
                 let what = if matches!(e, ElementId::Asset(_)) && want == Want::Credential {
                     "an asset that is not a credential".to_owned()
                 } else {
-                    format!("a {}", e.kind_name())
+                    format!("{} {}", article(e.kind_name()), e.kind_name())
                 };
                 let mut d = Diagnostic::error(
                     "wrong-kind",
-                    format!("`{}` is {what}, not a {}", r.value, want.noun()),
+                    format!("`{}` is {what}, not {} {}", r.value, article(want.noun()), want.noun()),
                 )
                 .at(r.span)
-                .label(format!("expected a {}", want.noun()));
+                .label(format!("expected {} {}", article(want.noun()), want.noun()));
                 if want == Want::Credential && matches!(e, ElementId::Asset(_)) {
                     d = d.help(format!(
                         "declare it with `kind: credential` if `{}` is a secret",
