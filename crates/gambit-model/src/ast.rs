@@ -47,7 +47,8 @@ impl<T: JsonSchema> JsonSchema for Elements<T> {
         schemars::json_schema!({
             "type": "object",
             "propertyNames": {"pattern": crate::ID_PATTERN},
-            "additionalProperties": item,
+            // `id:` with nothing after it is an element with every default.
+            "additionalProperties": {"oneOf": [item, {"type": "null"}]},
         })
     }
 }

@@ -31,7 +31,43 @@ pub const ID_PATTERN: &str = "^[a-z0-9][a-z0-9._-]*$";
 /// The JSON Schema of a model file, generated from [`ast::ModelFile`].
 pub fn json_schema() -> serde_json::Value {
     let schema = schemars::schema_for!(ast::ModelFile);
-    serde_json::to_value(schema).expect("a schema is always JSON")
+    let mut value = serde_json::to_value(schema).expect("a schema is always JSON");
+    drop_null_alternatives(&mut value);
+    value
+}
+
+/// Optional keys come out of schemars as "T or null", but the loader rejects an explicit
+/// null for a scalar key (leave the key out instead), so the schema says just "T".
+fn drop_null_alternatives(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::Array(types)) = map.get_mut("type") {
+                types.retain(|t| t != "null");
+                if types.len() == 1 {
+                    let only = types.remove(0);
+                    map.insert("type".to_owned(), only);
+                }
+            }
+            if let Some(Value::Array(any)) = map.get("anyOf").cloned() {
+                let kept: Vec<Value> = any
+                    .into_iter()
+                    .filter(|v| v.get("type") != Some(&Value::from("null")))
+                    .collect();
+                if kept.len() == 1 {
+                    map.remove("anyOf");
+                    if let Value::Object(inner) = &kept[0] {
+                        for (k, v) in inner {
+                            map.insert(k.clone(), v.clone());
+                        }
+                    }
+                }
+            }
+            map.values_mut().for_each(drop_null_alternatives);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_null_alternatives),
+        _ => {}
+    }
 }
 pub mod synth;
 
@@ -42,4 +78,14 @@ pub fn count_yaml_events(text: &str) -> usize {
     granit_parser::Parser::new_from_str(text)
         .take_while(Result::is_ok)
         .count()
+}
+
+/// Reads one YAML (or JSON) document into JSON, typed by the YAML 1.2 core schema, with the
+/// same budgets as the model loader. For tools that want the raw document (schema checks,
+/// exports).
+pub fn yaml_to_json(text: &str) -> Result<serde_json::Value, Diagnostic> {
+    match yaml::parse(text, FileId(0))? {
+        Some(node) => Ok(node.to_json()),
+        None => Ok(serde_json::Value::Null),
+    }
 }

@@ -206,10 +206,19 @@ impl Resolver<'_> {
                 };
                 let mut d = Diagnostic::error(
                     "wrong-kind",
-                    format!("`{}` is {what}, not {} {}", r.value, article(want.noun()), want.noun()),
+                    format!(
+                        "`{}` is {what}, not {} {}",
+                        r.value,
+                        article(want.noun()),
+                        want.noun()
+                    ),
                 )
                 .at(r.span)
-                .label(format!("expected {} {}", article(want.noun()), want.noun()));
+                .label(format!(
+                    "expected {} {}",
+                    article(want.noun()),
+                    want.noun()
+                ));
                 if want == Want::Credential && matches!(e, ElementId::Asset(_)) {
                     d = d.help(format!(
                         "declare it with `kind: credential` if `{}` is a secret",

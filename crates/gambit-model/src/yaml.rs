@@ -229,3 +229,49 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 }
+
+impl Node<'_> {
+    /// The node as JSON, typing plain scalars by the YAML 1.2 core schema (null, booleans,
+    /// integers, floats); everything else is a string. Map keys become strings.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value;
+        match &self.kind {
+            NodeKind::Scalar { text, plain: false } => Value::String(text.to_string()),
+            NodeKind::Scalar { .. } if self.is_null() => Value::Null,
+            NodeKind::Scalar { text, .. } => core_scalar(text),
+            NodeKind::Seq(items) => Value::Array(items.iter().map(Node::to_json).collect()),
+            NodeKind::Map(entries) => Value::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| {
+                        let key = match &k.kind {
+                            NodeKind::Scalar { text, .. } => text.to_string(),
+                            _ => k.to_json().to_string(),
+                        };
+                        (key, v.to_json())
+                    })
+                    .collect(),
+            ),
+        }
+    }
+}
+
+fn core_scalar(text: &str) -> serde_json::Value {
+    use serde_json::Value;
+    match text {
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        _ => {}
+    }
+    if let Ok(i) = text.parse::<i64>() {
+        return Value::from(i);
+    }
+    let looks_numeric = text
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'));
+    if looks_numeric && let Ok(f) = text.parse::<f64>() {
+        return serde_json::Number::from_f64(f)
+            .map_or_else(|| Value::String(text.to_owned()), Value::Number);
+    }
+    Value::String(text.to_owned())
+}

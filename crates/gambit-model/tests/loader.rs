@@ -42,7 +42,12 @@ fn place(loaded: &Loaded, d: &Diagnostic) -> String {
 }
 
 fn help_of<'a>(loaded: &'a Loaded, code: &str) -> &'a str {
-    loaded.diagnostics.iter().find(|d| d.code == code).and_then(|d| d.help.as_deref()).unwrap_or("")
+    loaded
+        .diagnostics
+        .iter()
+        .find(|d| d.code == code)
+        .and_then(|d| d.help.as_deref())
+        .unwrap_or("")
 }
 
 const SMALL: &str = "gambit: 1
@@ -66,8 +71,14 @@ fn a_good_model_loads_without_diagnostics() {
     let m = loaded.model.expect("model");
     assert_eq!(m.components.len(), 2);
     assert_eq!(m.flows[0].id, "web->db");
-    assert!(m.assets[0].crown_jewel, "restricted is a crown jewel by default");
-    assert!(!m.flows[0].encrypted, "postgres is not encrypted by default");
+    assert!(
+        m.assets[0].crown_jewel,
+        "restricted is a crown jewel by default"
+    );
+    assert!(
+        !m.flows[0].encrypted,
+        "postgres is not encrypted by default"
+    );
     assert_eq!(m.attackers, vec![AttackerSpec::Internet]);
 }
 
@@ -94,11 +105,28 @@ flows:
         ]
     );
     assert!(loaded.model.is_none());
-    assert_eq!(help_of(&loaded, "unknown-key"), "did you mean `classification`?");
-    let yes = loaded.diagnostics.iter().find(|d| d.message.contains("`yes`")).unwrap();
+    assert_eq!(
+        help_of(&loaded, "unknown-key"),
+        "did you mean `classification`?"
+    );
+    let yes = loaded
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("`yes`"))
+        .unwrap();
     assert!(yes.help.as_deref().unwrap().contains("YAML 1.2"));
-    let auth = loaded.diagnostics.iter().find(|d| d.message.contains("passwrod")).unwrap();
-    assert!(auth.help.as_deref().unwrap().starts_with("did you mean `password`?"), "{auth:?}");
+    let auth = loaded
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("passwrod"))
+        .unwrap();
+    assert!(
+        auth.help
+            .as_deref()
+            .unwrap()
+            .starts_with("did you mean `password`?"),
+        "{auth:?}"
+    );
 }
 
 #[test]
@@ -119,10 +147,14 @@ fn a_reference_to_the_wrong_kind_of_element_says_what_it_is() {
 
 #[test]
 fn x_keys_are_allowed_everywhere_and_other_unknown_keys_are_not() {
-    let loaded = load(&SMALL.replace("name: Small", "name: Small\nx-team: payments").replace(
-        "db: {kind: database,",
-        "db: {x-runbook: wiki/db, kind: database,",
-    ));
+    let loaded = load(
+        &SMALL
+            .replace("name: Small", "name: Small\nx-team: payments")
+            .replace(
+                "db: {kind: database,",
+                "db: {x-runbook: wiki/db, kind: database,",
+            ),
+    );
     assert_eq!(errors(&loaded), Vec::<String>::new());
     let loaded = load(&SMALL.replace("name: Small", "name: Small\nteam: payments"));
     assert_eq!(errors(&loaded), ["unknown-key@3:1"]);
@@ -152,7 +184,13 @@ fn json_models_load_with_positions() {
     let loaded = load_str("model.json", json.to_owned(), None, LoadOptions::default());
     assert_eq!(loaded.diagnostics, vec![]);
     assert!(loaded.model.expect("model").flows[0].encrypted);
-    let loaded = load_str("model.json", json.replace("\"db\"]", "\"dbx\"]").replace("\"to\": \"db\"", "\"to\": \"dbx\""), None, LoadOptions::default());
+    let loaded = load_str(
+        "model.json",
+        json.replace("\"db\"]", "\"dbx\"]")
+            .replace("\"to\": \"db\"", "\"to\": \"dbx\""),
+        None,
+        LoadOptions::default(),
+    );
     assert_eq!(errors(&loaded), ["unknown-reference@9:35"]);
 }
 
@@ -213,7 +251,11 @@ fn a_component_without_inbound_flows_accepts_unauthenticated_callers() {
 fn ids_are_one_namespace_and_a_duplicate_names_both_places() {
     let loaded = load(&SMALL.replace("identities:\n  role:", "identities:\n  web: {}\n  role:"));
     assert_eq!(errors(&loaded), ["duplicate-id@10:3"]);
-    let d = &loaded.diagnostics.iter().find(|d| d.code == "duplicate-id").unwrap();
+    let d = &loaded
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "duplicate-id")
+        .unwrap();
     let first = loaded.sources.describe(d.related[0].span);
     assert_eq!(first, "model.yaml:7:3");
     let loaded = load("gambit: 1\nzones:\n  internet: {}\n");
@@ -222,16 +264,24 @@ fn ids_are_one_namespace_and_a_duplicate_names_both_places() {
 
 #[test]
 fn two_flows_between_the_same_ends_need_ids() {
-    let twice = SMALL.to_owned() + "  - {from: web, to: db, protocol: https, authentication: token}\n";
+    let twice =
+        SMALL.to_owned() + "  - {from: web, to: db, protocol: https, authentication: token}\n";
     assert_eq!(errors(&load(&twice)), ["duplicate-id@13:5"]);
-    let named = SMALL.to_owned() + "  - {id: second, from: web, to: db, protocol: https, authentication: token}\n";
+    let named = SMALL.to_owned()
+        + "  - {id: second, from: web, to: db, protocol: https, authentication: token}\n";
     assert_eq!(errors(&load(&named)), Vec::<String>::new());
 }
 
 #[test]
 fn a_zone_parent_cycle_is_named() {
-    let loaded = load("gambit: 1\nzones:\n  a: {parent: c}\n  b: {parent: a}\n  c: {parent: b}\n  d: {parent: a}\n");
-    let d = loaded.diagnostics.iter().find(|d| d.code == "zone-cycle").expect("cycle");
+    let loaded = load(
+        "gambit: 1\nzones:\n  a: {parent: c}\n  b: {parent: a}\n  c: {parent: b}\n  d: {parent: a}\n",
+    );
+    let d = loaded
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "zone-cycle")
+        .expect("cycle");
     assert_eq!(d.message, "zone parents form a cycle: a -> c -> b -> a");
     assert_eq!(errors(&loaded).len(), 1, "one cycle, one error");
 }
@@ -285,18 +335,27 @@ fn invalid_cvss_vectors_point_at_the_vector() {
         "holds: [key], vulnerabilities: [{id: CVE-1, cvss: \"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N\"}]}",
     ));
     let m = ok.model.expect("valid 4.0 vector");
-    assert!(m.components[0].vulnerabilities[0].cvss.as_ref().unwrap().base_score > 9.0);
+    assert!(
+        m.components[0].vulnerabilities[0]
+            .cvss
+            .as_ref()
+            .unwrap()
+            .base_score
+            > 9.0
+    );
 }
 
 #[test]
 fn attackers_and_risks_are_checked() {
-    let loaded = load(&(SMALL.to_owned()
-        + "attackers: [internet, insider:webb, compromised:db, nobody]
+    let loaded = load(
+        &(SMALL.to_owned()
+            + "attackers: [internet, insider:webb, compromised:db, nobody]
 risks:
   - {threat: no-at-sign, status: accepted}
   - {threat: a@b, status: accepted, expires: 2027-02-30}
   - {threat: c@d, status: acepted}
-"));
+"),
+    );
     let codes: Vec<String> = errors(&loaded);
     assert_eq!(
         codes,
@@ -308,8 +367,15 @@ risks:
             "invalid-value@17:27",     // acepted
         ]
     );
-    let webb = loaded.diagnostics.iter().find(|d| d.message.contains("webb")).unwrap();
-    assert!(webb.message.contains("did you mean `web`?") || webb.message.contains("not an actor"), "{webb:?}");
+    let webb = loaded
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("webb"))
+        .unwrap();
+    assert!(
+        webb.message.contains("did you mean `web`?") || webb.message.contains("not an actor"),
+        "{webb:?}"
+    );
 }
 
 #[test]
@@ -323,11 +389,29 @@ fn includes_merge_sections_and_catch_duplicates_across_files() {
     let m = loaded.model.unwrap();
     assert_eq!((m.components.len(), m.flows.len()), (2, 2));
 
-    std::fs::write(dir.path().join("part.yaml"), "components:\n  web: {kind: api}\n").unwrap();
+    std::fs::write(
+        dir.path().join("part.yaml"),
+        "components:\n  web: {kind: api}\n",
+    )
+    .unwrap();
     let loaded = load_path(&root, LoadOptions::default());
-    let d = loaded.diagnostics.iter().find(|d| d.code == "duplicate-id").expect("duplicate");
-    assert!(loaded.sources.describe(d.span.unwrap()).ends_with("part.yaml:2:3"));
-    assert!(loaded.sources.describe(d.related[0].span).ends_with("main.yaml:5:3"));
+    let d = loaded
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "duplicate-id")
+        .expect("duplicate");
+    assert!(
+        loaded
+            .sources
+            .describe(d.span.unwrap())
+            .ends_with("part.yaml:2:3")
+    );
+    assert!(
+        loaded
+            .sources
+            .describe(d.related[0].span)
+            .ends_with("main.yaml:5:3")
+    );
 }
 
 #[test]
@@ -337,14 +421,20 @@ fn include_cycles_and_missing_files_are_errors_at_the_include() {
     std::fs::write(&a, "gambit: 1\ninclude: [b.yaml, missing.yaml]\n").unwrap();
     std::fs::write(dir.path().join("b.yaml"), "include: [a.yaml]\n").unwrap();
     let loaded = load_path(&a, LoadOptions::default());
-    let codes: Vec<&str> = loaded.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.code).collect();
+    let codes: Vec<&str> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.code)
+        .collect();
     assert!(codes.contains(&"include-cycle"), "{codes:?}");
     assert!(codes.contains(&"unreadable-file"), "{codes:?}");
 }
 
 #[test]
 fn alias_bombs_fail_fast() {
-    let mut bomb = String::from("gambit: 1\nx-a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    let mut bomb =
+        String::from("gambit: 1\nx-a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
     for i in 1..=12 {
         let prev = format!("*a{}", i - 1);
         bomb.push_str(&format!("x-a{i}: &a{i} [{}]\n", vec![prev; 9].join(", ")));
@@ -352,21 +442,50 @@ fn alias_bombs_fail_fast() {
     let started = Instant::now();
     let loaded = load(&bomb);
     assert_eq!(loaded.diagnostics[0].code, "alias-budget");
-    assert!(started.elapsed().as_secs() < 5, "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed().as_secs() < 5,
+        "took {:?}",
+        started.elapsed()
+    );
 }
 
 #[test]
 fn deep_nesting_is_refused_without_exhausting_the_stack() {
-    let deep = format!("gambit: 1\nx-deep: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    let deep = format!(
+        "gambit: 1\nx-deep: {}{}\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
     let loaded = load(&deep);
     // The parser's own flow-nesting limit or ours, whichever trips first.
     let code = loaded.diagnostics[0].code;
-    assert!(code == "nesting-too-deep" || code == "yaml-syntax", "{code}");
-    let deep = format!("gambit: 1\nx-deep: {}{}\n", "[".repeat(100), "]".repeat(100));
+    assert!(
+        code == "nesting-too-deep" || code == "yaml-syntax",
+        "{code}"
+    );
+    let deep = format!(
+        "gambit: 1\nx-deep: {}{}\n",
+        "[".repeat(100),
+        "]".repeat(100)
+    );
     assert_eq!(load(&deep).diagnostics[0].code, "nesting-too-deep");
-    let deep_block: String = (0..200).map(|i| format!("{}k{i}:\n", " ".repeat(i))).collect();
-    let loaded = load(&format!("gambit: 1\nx-deep:\n{}", deep_block.lines().map(|l| format!(" {l}")).collect::<Vec<_>>().join("\n")));
-    assert!(loaded.diagnostics.iter().any(|d| d.code == "nesting-too-deep" || d.code == "yaml-syntax"));
+    let deep_block: String = (0..200)
+        .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+        .collect();
+    let loaded = load(&format!(
+        "gambit: 1\nx-deep:\n{}",
+        deep_block
+            .lines()
+            .map(|l| format!(" {l}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    ));
+    assert!(
+        loaded
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "nesting-too-deep" || d.code == "yaml-syntax")
+    );
 }
 
 #[test]
@@ -376,8 +495,19 @@ fn files_over_the_size_limit_are_refused_before_parsing() {
     std::fs::write(&path, SMALL.repeat(10)).unwrap();
     let loaded = load_path(&path, LoadOptions { max_size: 100 });
     assert_eq!(loaded.diagnostics[0].code, "file-too-large");
-    assert!(loaded.diagnostics[0].help.as_deref().unwrap().contains("--max-size"));
-    let loaded = load_str("<stdin>", SMALL.to_owned(), None, LoadOptions { max_size: 10 });
+    assert!(
+        loaded.diagnostics[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("--max-size")
+    );
+    let loaded = load_str(
+        "<stdin>",
+        SMALL.to_owned(),
+        None,
+        LoadOptions { max_size: 10 },
+    );
     assert_eq!(loaded.diagnostics[0].code, "file-too-large");
 }
 
@@ -396,7 +526,10 @@ fn huge_strings_and_binary_garbage_fail_cleanly() {
 #[test]
 fn empty_and_non_mapping_documents_are_errors() {
     assert_eq!(load("").diagnostics[0].code, "empty-model");
-    assert_eq!(load("# only a comment\n").diagnostics[0].code, "empty-model");
+    assert_eq!(
+        load("# only a comment\n").diagnostics[0].code,
+        "empty-model"
+    );
     assert_eq!(errors(&load("- a\n- b\n")), ["invalid-type@1:1"]);
     assert_eq!(errors(&load("a: 1\n---\nb: 2\n")), ["yaml-syntax@2:1"]);
 }
@@ -404,7 +537,10 @@ fn empty_and_non_mapping_documents_are_errors() {
 #[test]
 fn the_digest_changes_with_the_text() {
     let a = load(SMALL).model.unwrap().digest;
-    let b = load(&SMALL.replace("Small", "Smaller")).model.unwrap().digest;
+    let b = load(&SMALL.replace("Small", "Smaller"))
+        .model
+        .unwrap()
+        .digest;
     assert!(a.starts_with("sha256:") && a.len() == 71);
     assert_ne!(a, b);
 }
