@@ -7,11 +7,28 @@ use crate::rules::*;
 
 pub static RULES: &[&'static dyn Rule] = &[
     // --- rules: keep one per line, in any order; ids must be unique ---
-    &UnencryptedCommunication,
-    &MissingAuthentication,
-    &PublicDatastore,
-    &UnencryptedAtRest,
+    &CiHoldsProductionCredential,
     &CredentialOnExposedComponent,
+    &CrossSiteScripting,
+    &ExcessiveAgency,
+    &ExploitableVulnerability,
+    &FlatNetworkLateralMovement,
+    &HumanWithoutMfa,
+    &IndirectPromptInjection,
+    &MissingAuthentication,
+    &MissingAuthorization,
+    &MissingLogging,
+    &MissingRateLimiting,
+    &PrivilegedIdentityWithoutMfa,
+    &PromptInjection,
+    &PublicDatastore,
+    &SensitiveDataToExternalLlm,
+    &SinglePointOfFailure,
+    &SqlInjection,
+    &Ssrf,
+    &UnencryptedAtRest,
+    &UnencryptedCommunication,
+    &UnsignedCodeFlow,
 ];
 
 /// The rule with this id.

@@ -1,13 +1,47 @@
 //! One module per rule; see [`crate::registry`] for the list the analysis runs.
 
+mod ci_holds_production_credential;
 mod credential_on_exposed_component;
+mod cross_site_scripting;
+mod excessive_agency;
+mod exploitable_vulnerability;
+mod flat_network_lateral_movement;
+mod human_without_mfa;
+mod indirect_prompt_injection;
 mod missing_authentication;
+mod missing_authorization;
+mod missing_logging;
+mod missing_rate_limiting;
+mod privileged_identity_without_mfa;
+mod prompt_injection;
 mod public_datastore;
+mod sensitive_data_to_external_llm;
+mod single_point_of_failure;
+mod sql_injection;
+mod ssrf;
 mod unencrypted_at_rest;
 mod unencrypted_communication;
+mod unsigned_code_flow;
 
+pub use ci_holds_production_credential::CiHoldsProductionCredential;
 pub use credential_on_exposed_component::CredentialOnExposedComponent;
+pub use cross_site_scripting::CrossSiteScripting;
+pub use excessive_agency::ExcessiveAgency;
+pub use exploitable_vulnerability::ExploitableVulnerability;
+pub use flat_network_lateral_movement::FlatNetworkLateralMovement;
+pub use human_without_mfa::HumanWithoutMfa;
+pub use indirect_prompt_injection::IndirectPromptInjection;
 pub use missing_authentication::MissingAuthentication;
+pub use missing_authorization::MissingAuthorization;
+pub use missing_logging::MissingLogging;
+pub use missing_rate_limiting::MissingRateLimiting;
+pub use privileged_identity_without_mfa::PrivilegedIdentityWithoutMfa;
+pub use prompt_injection::PromptInjection;
 pub use public_datastore::PublicDatastore;
+pub use sensitive_data_to_external_llm::SensitiveDataToExternalLlm;
+pub use single_point_of_failure::SinglePointOfFailure;
+pub use sql_injection::SqlInjection;
+pub use ssrf::Ssrf;
 pub use unencrypted_at_rest::UnencryptedAtRest;
 pub use unencrypted_communication::UnencryptedCommunication;
+pub use unsigned_code_flow::UnsignedCodeFlow;
