@@ -630,7 +630,11 @@ impl Resolver<'_> {
         model.attackers = self.attackers(m.attackers.as_ref(), &model);
         model.rules = self.rules(&m.rules);
         self.check_risks(&model);
-        self.warn_suspicious(&model);
+        // Judging a broken model's shape would mislead (a misspelt `classification` would
+        // also report "no crown jewel"), so these warnings wait until the errors are fixed.
+        if !self.diags.iter().any(Diagnostic::is_error) {
+            self.warn_suspicious(&model);
+        }
         model
     }
 

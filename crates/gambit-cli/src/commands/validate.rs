@@ -23,7 +23,11 @@ pub(crate) fn run(arg: &ModelArg, format: DiagFormat, strict: bool) -> u8 {
             (0, 0) => String::new(),
             (e, w) => format!(" ({e} error{}, {w} warning{})", plural(e), plural(w)),
         };
-        let name = arg.model.display();
+        let name = if arg.model.as_os_str() == "-" {
+            "<stdin>".into()
+        } else {
+            arg.model.display().to_string()
+        };
         match &loaded.model {
             Some(m) if !failed => anstream::println!(
                 "{name}: valid{counts}: {} components, {} flows, {} crown jewel{}",
