@@ -1,0 +1,81 @@
+use crate::context::Context;
+use crate::declare_rule;
+use crate::finding::{Finding, Target};
+use crate::rule::Check;
+use crate::rules::sql_injection::is_nosql;
+
+declare_rule! {
+    /// ## What it finds
+    /// A flow from a component that handles untrusted input to a NoSQL or search store
+    /// (cache, search index, vector store, or a database spoken to over a MongoDB,
+    /// Redis, Elasticsearch, Cassandra, ... protocol) where the sender has neither
+    /// `input-validation` nor `parameterized-queries`.
+    ///
+    /// ## Why it matters
+    /// Query objects and search DSLs built from request data let attackers inject
+    /// operators (`{"$ne": null}`), scripts or wildcard queries: authentication bypass,
+    /// data dumps and expensive queries that take the store down.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// gambit: 1
+    /// assets:
+    ///   profiles: {classification: confidential}
+    /// actors:
+    ///   visitor: {kind: user}
+    /// components:
+    ///   app: {kind: web-app, public: true}
+    ///   search: {kind: search-index, stores: [profiles]}
+    /// flows:
+    ///   - {from: visitor, to: app, protocol: https, authentication: session}
+    ///   - {from: app, to: search, protocol: https, authentication: api-key}
+    /// ```
+    ///
+    /// ## How to fix
+    /// Validate types and shapes of request data before it reaches a query (reject
+    /// objects where strings are expected), use the driver's typed query builders, and
+    /// disable server-side scripting.
+    pub struct NosqlInjection {
+        id: "nosql-injection",
+        title: "NoSQL or search query injection",
+        stride: [Tampering, InformationDisclosure],
+        cwe: ["CWE-943"],
+        capec: ["CAPEC-676"],
+        attack: ["T1190"],
+        controls: ["input-validation", "parameterized-queries"],
+        likelihood: Likely,
+        impact: Medium,
+        fix: "Validate request data types and build queries with typed builders; disable server-side scripts.",
+    }
+}
+
+impl Check for NosqlInjection {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for (id, f) in cx.flows() {
+            let (Some(from), Some(to)) = (cx.component(f.from), cx.component(f.to)) else {
+                continue;
+            };
+            let gambit_model::Endpoint::Component(from_id) = f.from else {
+                continue;
+            };
+            let nosql_kind = matches!(to.kind.as_str(), "cache" | "search-index" | "vector-store");
+            let nosql_db = matches!(to.kind.as_str(), "database" | "data-warehouse")
+                && is_nosql(f.protocol.as_deref());
+            if !(nosql_kind || nosql_db) || !cx.facts(from_id).untrusted_input {
+                continue;
+            }
+            if from.has_control("input-validation") || from.has_control("parameterized-queries") {
+                continue;
+            }
+            cx.finding(&Self::META, Target::Flow(id))
+                .because(format!(
+                    "{} handles untrusted input and queries {} {} without input-validation",
+                    from.id,
+                    to.kind.as_str(),
+                    to.id
+                ))
+                .assets(to.stores.iter().copied())
+                .emit(out);
+        }
+    }
+}

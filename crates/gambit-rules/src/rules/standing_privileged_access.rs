@@ -1,0 +1,80 @@
+use crate::context::Context;
+use crate::declare_rule;
+use crate::finding::{Finding, Target};
+use crate::rule::Check;
+use crate::rules::privileged_identity_without_mfa::HUMAN_IDENTITY_KINDS;
+
+declare_rule! {
+    /// ## What it finds
+    /// A privileged identity that people hold permanently (a person holds its
+    /// credential, or it is a user account) where none of the components it
+    /// administers has `jit-access` or `pam` (just-in-time or brokered privileged access).
+    ///
+    /// ## Why it matters
+    /// Standing admin rights are always usable: by a phished administrator, by malware
+    /// on their laptop, and by the administrator themselves on a bad day (insider
+    /// abuse). Every minute the privilege exists is exposure.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// gambit: 1
+    /// assets:
+    ///   dba-password: {kind: credential, grants: dba}
+    /// actors:
+    ///   dba-person: {kind: admin, zone: internal, mfa: true, holds: [dba-password]}
+    /// components:
+    ///   core-db: {kind: database}
+    /// identities:
+    ///   dba: {kind: database-user, privileged: true, grants: [{access: admin, target: core-db}]}
+    /// ```
+    ///
+    /// ## How to fix
+    /// Grant privilege just in time, for a task and a few hours, with approval and
+    /// session recording (a PAM tool or cloud JIT roles), then add `jit-access` or `pam`
+    /// to the administered components.
+    pub struct StandingPrivilegedAccess {
+        id: "standing-privileged-access",
+        title: "Standing privileged access held by people",
+        stride: [ElevationOfPrivilege],
+        cwe: ["CWE-269", "CWE-250"],
+        capec: ["CAPEC-122"],
+        attack: ["T1078"],
+        controls: ["jit-access", "pam"],
+        likelihood: Unlikely,
+        impact: VeryHigh,
+        fix: "Replace standing admin rights with just-in-time, approved and recorded access.",
+    }
+}
+
+impl Check for StandingPrivilegedAccess {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for (id, identity) in cx.identities() {
+            if !identity.privileged {
+                continue;
+            }
+            let people = cx.used_by_people(id);
+            if !people && !HUMAN_IDENTITY_KINDS.contains(&identity.kind.as_str()) {
+                continue;
+            }
+            let targets = cx.writable_by(id);
+            let brokered = targets
+                .iter()
+                .any(|&t| cx.model[t].has_control("jit-access") || cx.model[t].has_control("pam"));
+            if brokered {
+                continue;
+            }
+            let who = if people {
+                "people hold its credential"
+            } else {
+                "people sign in as it"
+            };
+            cx.finding(&Self::META, Target::Identity(id))
+                .because(format!(
+                    "privileged: true; {who}; no jit-access or pam on what it administers"
+                ))
+                .assets(identity.credentials.iter().copied())
+                .impact(cx.identity_impact(id))
+                .emit(out);
+        }
+    }
+}
