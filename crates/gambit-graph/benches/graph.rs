@@ -1,1 +1,100 @@
-fn main() {}
+//! Attack-graph benchmarks over synthetic enterprise models (1k, 10k, 100k components,
+//! about three flows per component) and a fully connected 1,000-component network.
+//!
+//! Run: `cargo bench -p gambit-graph -- --warm-up-time 1 --measurement-time 3`
+
+use std::fmt::Write;
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use gambit_graph::{Analysis, Fix, Index, blast_radius};
+use gambit_model::{ComponentId, LoadOptions, Model};
+
+fn load(text: String) -> Model {
+    gambit_model::load_str("bench.yaml", text, None, LoadOptions::default())
+        .model
+        .expect("synthetic model loads")
+}
+
+/// A network of `n` components where every component has a flow to every other.
+fn clique(n: usize) -> String {
+    let mut s = String::with_capacity(n * n * 48);
+    s.push_str("gambit: 1\nname: clique\nassets:\n  secret: {classification: restricted}\n");
+    s.push_str("zones:\n  net: {kind: network, isolated: true}\ncomponents:\n");
+    for i in 0..n {
+        let extra = match i {
+            0 => ", public: true, vulnerabilities: [{id: CVE-1, effect: code-execution}]",
+            _ if i == n - 1 => ", stores: [secret]",
+            _ if i % 10 == 0 => ", vulnerabilities: [{id: CVE-2, effect: code-execution}]",
+            _ => "",
+        };
+        let _ = writeln!(s, "  c{i}: {{kind: service, zone: net{extra}}}");
+    }
+    s.push_str("flows:\n");
+    for i in 0..n {
+        for j in 0..n {
+            if i != j {
+                let _ = writeln!(
+                    s,
+                    "  - {{from: c{i}, to: c{j}, protocol: https, authentication: token}}"
+                );
+            }
+        }
+    }
+    s
+}
+
+fn first_fix(model: &Model, ix: &Index) -> Vec<Fix> {
+    for (c, comp) in model.components.iter().enumerate() {
+        if comp.public && !comp.vulnerabilities.is_empty() {
+            return vec![Fix::Patch(ix.vuln_number(ComponentId(c as u32), 0))];
+        }
+    }
+    for (c, comp) in model.components.iter().enumerate() {
+        if comp.public {
+            return vec![Fix::ClosePublic(ComponentId(c as u32))];
+        }
+    }
+    Vec::new()
+}
+
+fn bench_enterprise(c: &mut Criterion) {
+    for size in [1_000usize, 10_000, 100_000] {
+        let model = load(gambit_model::synth::enterprise(size, 7));
+        let mut g = c.benchmark_group(format!("enterprise-{size}"));
+        g.sample_size(10);
+        g.bench_function(BenchmarkId::new("derive", size), |b| {
+            b.iter(|| Analysis::run(&model, &[]))
+        });
+        let analysis = Analysis::run(&model, &[]);
+        g.bench_function(BenchmarkId::new("paths", size), |b| {
+            b.iter(|| analysis.paths(3, None))
+        });
+        g.bench_function(BenchmarkId::new("exposure", size), |b| {
+            b.iter(|| analysis.exposure())
+        });
+        g.bench_function(BenchmarkId::new("chokepoints", size), |b| {
+            b.iter(|| analysis.chokepoints())
+        });
+        let ix = Index::new(&model);
+        let web = model.components.iter().position(|c| c.public).unwrap_or(0);
+        g.bench_function(BenchmarkId::new("blast-radius", size), |b| {
+            b.iter(|| blast_radius(&model, &ix, ComponentId(web as u32)))
+        });
+        let fix = first_fix(&model, &ix);
+        g.bench_function(BenchmarkId::new("what-if", size), |b| {
+            b.iter(|| analysis.exposure_with(&fix))
+        });
+        g.finish();
+    }
+}
+
+fn bench_clique(c: &mut Criterion) {
+    let model = load(clique(1_000));
+    let mut g = c.benchmark_group("clique-1000");
+    g.sample_size(10);
+    g.bench_function("derive", |b| b.iter(|| Analysis::run(&model, &[])));
+    g.finish();
+}
+
+criterion_group!(benches, bench_enterprise, bench_clique);
+criterion_main!(benches);

@@ -59,6 +59,9 @@ pub struct Chokepoints {
     /// True when re-running the analysis with the fixes applied reaches no cuttable goal.
     pub verified: bool,
     pub total_cost: f64,
+    /// The fixes of the answer, for applying them (e.g. a what-if).
+    #[serde(skip)]
+    pub fixes: Vec<Fix>,
 }
 
 /// The cost of a fix in the objective: rough engineering effort.
@@ -296,6 +299,7 @@ impl Analysis<'_> {
             method: if exact { "exact" } else { "greedy" },
             verified,
             total_cost,
+            fixes: chosen.iter().map(|&f| ix.fix(f)).collect(),
         }
     }
 }
