@@ -65,6 +65,15 @@ pub(crate) enum Command {
     /// Print the JSON Schema of the model format, for editor completion and checking.
     Schema,
     // --- rules commands (gambit-rules): analyze, check, rules ---
+    /// Find the threats in a model, rated and explained, grouped by severity.
+    Analyze(crate::commands::analyze::AnalyzeArgs),
+    /// The CI gate: exit 1 when an open threat is at or above a severity (default high).
+    Check(crate::commands::check::CheckArgs),
+    /// The rule catalog: `list` (default) or `explain RULE`.
+    Rules {
+        #[command(subcommand)]
+        command: Option<crate::commands::rules::RulesCommand>,
+    },
     // --- end rules commands ---
     // --- graph commands (gambit-graph): paths, exposure, blast-radius, chokepoints, tree ---
     /// The k best attack paths to each crown-jewel goal (or to one asset).

@@ -4,6 +4,9 @@ mod init;
 mod schema;
 mod validate;
 // --- rules command modules ---
+pub(crate) mod analyze;
+pub(crate) mod check;
+pub(crate) mod rules;
 // --- end rules command modules ---
 // --- graph command modules ---
 pub(crate) mod blast_radius;
@@ -26,6 +29,9 @@ pub(crate) fn run(cli: Cli) -> u8 {
         } => validate::run(&model, format, strict),
         Command::Schema => schema::run(),
         // --- rules commands ---
+        Command::Analyze(args) => analyze::run(&args),
+        Command::Check(args) => check::run(&args),
+        Command::Rules { command } => rules::run(command.as_ref()),
         // --- end rules commands ---
         // --- graph commands ---
         Command::Paths(args) => paths::run(&args),
