@@ -1,0 +1,93 @@
+use gambit_model::vocab::AssetKind;
+
+use crate::context::Context;
+use crate::declare_rule;
+use crate::finding::{Finding, Target};
+use crate::rule::Check;
+
+declare_rule! {
+    /// ## What it finds
+    /// A client that runs on users' devices (mobile app, desktop app, browser, IoT
+    /// device) holding or storing a credential that grants an identity.
+    ///
+    /// ## Why it matters
+    /// Anything shipped to a device belongs to whoever holds the device: keys are
+    /// extracted from app packages and firmware with standard tools, then used from
+    /// anywhere with the app's rights.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// gambit: 1
+    /// assets:
+    ///   backend-key: {kind: credential, grants: backend}
+    /// components:
+    ///   app: {kind: mobile-app, holds: [backend-key]}
+    ///   api: {kind: api}
+    /// identities:
+    ///   backend: {kind: api-client, grants: [{access: write, target: api}]}
+    /// ```
+    ///
+    /// ## How to fix
+    /// Ship no shared secrets in clients: authenticate the user (OAuth with PKCE) and
+    /// issue per-user, short-lived tokens; attest the app (App Attest, Play Integrity)
+    /// where the backend must trust the client.
+    pub struct CredentialInClientApp {
+        id: "credential-in-client-app",
+        title: "Credential embedded in a client app",
+        stride: [InformationDisclosure, Spoofing],
+        cwe: ["CWE-798", "CWE-312"],
+        capec: ["CAPEC-37"],
+        attack: ["T1552.001"],
+        controls: [],
+        likelihood: VeryLikely,
+        impact: Medium,
+        fix: "Replace embedded secrets with per-user OAuth (PKCE) tokens.",
+    }
+}
+
+impl Check for CredentialInClientApp {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for (id, c) in cx.components() {
+            if !matches!(
+                c.kind.as_str(),
+                "mobile-app" | "desktop-app" | "browser" | "iot-device"
+            ) {
+                continue;
+            }
+            let mut creds: Vec<_> = c
+                .stores
+                .iter()
+                .chain(&c.holds)
+                .copied()
+                .filter(|&k| {
+                    cx.model[k].kind == AssetKind::Credential && cx.model[k].grants.is_some()
+                })
+                .collect();
+            creds.sort();
+            creds.dedup();
+            if creds.is_empty() {
+                continue;
+            }
+            let names: Vec<String> = creds
+                .iter()
+                .map(|&k| {
+                    format!(
+                        "{} (grants {})",
+                        cx.asset_name(k),
+                        cx.model[cx.model[k].grants.unwrap_or(gambit_model::IdentityId(0))].id
+                    )
+                })
+                .collect();
+            cx.finding(&Self::META, Target::Component(id))
+                .because(format!(
+                    "{} {} ships {}",
+                    c.kind.as_str(),
+                    c.id,
+                    names.join(", ")
+                ))
+                .assets(creds)
+                .fixed_likelihood(Self::META.likelihood)
+                .emit(out);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+use crate::context::{Context, Exposure};
+use crate::declare_rule;
+use crate::finding::{Finding, Target};
+use crate::rule::Check;
+
+declare_rule! {
+    /// ## What it finds
+    /// An internet-exposed component that logs (control `logging` or
+    /// `audit-logging`) but has no flow to a logging or monitoring component, so its
+    /// logs stay on the host.
+    ///
+    /// ## Why it matters
+    /// The first thing an intruder with a shell does is clear the local logs. Logs
+    /// that never left the host cannot show what happened there.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// gambit: 1
+    /// components:
+    ///   web: {kind: web-app, public: true, controls: [logging]}
+    /// ```
+    ///
+    /// ## How to fix
+    /// Ship logs as they are written to a central store the host cannot modify, and
+    /// model that flow to the logging component.
+    pub struct LocalOnlyLogs {
+        id: "local-only-logs",
+        title: "Exposed component keeps its logs locally",
+        stride: [Repudiation],
+        cwe: ["CWE-778"],
+        capec: ["CAPEC-268"],
+        attack: ["T1070"],
+        controls: ["logging", "monitoring"],
+        likelihood: Likely,
+        impact: Low,
+        fix: "Forward logs in real time to a central store the host cannot modify.",
+    }
+}
+
+impl Check for LocalOnlyLogs {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for (id, c) in cx.components() {
+            let logs = c.has_control("logging") || c.has_control("audit-logging");
+            if !logs
+                || cx.facts(id).ships_logs
+                || cx.facts(id).exposure != Exposure::Internet
+                || cx.is_log_sink(c)
+            {
+                continue;
+            }
+            cx.finding(&Self::META, Target::Component(id))
+                .because(format!(
+                    "exposed {} logs, but has no flow to a logging or monitoring component",
+                    c.id
+                ))
+                .assets(cx.handled(c))
+                .fixed_likelihood(Self::META.likelihood)
+                .emit(out);
+        }
+    }
+}
