@@ -75,27 +75,123 @@ enum Open<'a> {
 }
 
 /// Parses one YAML document. An empty document gives `Ok(None)`.
+///
+/// Large files whose top level is a block mapping are cut at top-level keys and the parts
+/// parsed on separate threads (the YAML parser is most of the load time). The parts are
+/// joined into the same tree a single parse gives, spans included; when a cut is not
+/// clean (an alias crossing it, a multi-line construct, any error at all) the whole file
+/// is parsed again in one piece, so results and errors never depend on the cut.
 pub fn parse(text: &str, file: FileId) -> Result<Option<Node<'_>>, Diagnostic> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(8);
+    if threads >= 2
+        && text.len() >= PARALLEL_MIN_BYTES
+        && let Some(node) = parse_in_parts(text, file, threads)
+    {
+        return Ok(Some(node));
+    }
+    parse_range(text, 0, file, ALIAS_BUDGET)
+}
+
+/// Below this size one thread is faster than starting others.
+const PARALLEL_MIN_BYTES: usize = 512 * 1024;
+
+fn parse_in_parts(text: &str, file: FileId, threads: usize) -> Option<Node<'_>> {
+    let cuts = top_level_cuts(text, threads)?;
+    let parts: Vec<Option<Node<'_>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = cuts
+            .windows(2)
+            .map(|w| {
+                let (lo, hi) = (w[0], w[1]);
+                scope.spawn(move || {
+                    parse_range(&text[lo..hi], lo, file, ALIAS_BUDGET / threads)
+                        .ok()
+                        .flatten()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().ok().flatten())
+            .collect()
+    });
+    let mut entries = Vec::new();
+    for part in parts {
+        match part?.kind {
+            NodeKind::Map(e) => entries.extend(e),
+            _ => return None,
+        }
+    }
+    Some(Node {
+        kind: NodeKind::Map(entries),
+        span: Span::new(file, 0, text.len()),
+    })
+}
+
+/// Byte offsets that cut `text` into about `parts` pieces at lines that start a top-level
+/// key, with 0 first and the length last; `None` when the text has no safe cut (document
+/// markers or directives, or no top-level keys to cut at).
+fn top_level_cuts(text: &str, parts: usize) -> Option<Vec<usize>> {
+    let mut keys = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let first = line.as_bytes().first().copied().unwrap_or(b' ');
+        if line.starts_with("---") || line.starts_with("...") || first == b'%' {
+            return None;
+        }
+        if offset > 0
+            && (first.is_ascii_alphanumeric() || first == b'_' || first == b'"' || first == b'\'')
+        {
+            keys.push(offset);
+        }
+        offset += line.len();
+    }
+    let mut cuts = vec![0];
+    for i in 1..parts {
+        let goal = text.len() * i / parts;
+        let at = keys.partition_point(|&k| k < goal);
+        let best = [at.checked_sub(1), Some(at)]
+            .into_iter()
+            .flatten()
+            .filter_map(|j| keys.get(j).copied())
+            .min_by_key(|&k| k.abs_diff(goal))?;
+        if best > *cuts.last().unwrap_or(&0) {
+            cuts.push(best);
+        }
+    }
+    cuts.push(text.len());
+    (cuts.len() > 2).then_some(cuts)
+}
+
+/// Parses `text`, which starts at byte `base` of the file.
+fn parse_range(
+    text: &str,
+    base: usize,
+    file: FileId,
+    alias_budget: usize,
+) -> Result<Option<Node<'_>>, Diagnostic> {
     let mut builder = Builder {
         file,
         stack: Vec::new(),
         anchors: Vec::new(),
         root: None,
         alias_nodes: 0,
+        alias_budget,
         documents: 0,
     };
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| {
             let m = e.marker();
-            let at = m.byte_offset().unwrap_or(0);
+            let at = base + m.byte_offset().unwrap_or(0);
             Diagnostic::error("yaml-syntax", format!("invalid YAML: {}", e.info()))
                 .at(Span::new(file, at, at + 1))
                 .label("here")
         })?;
         let span = Span::new(
             file,
-            span.start.byte_offset().unwrap_or(0),
-            span.end.byte_offset().unwrap_or(0),
+            base + span.start.byte_offset().unwrap_or(0),
+            base + span.end.byte_offset().unwrap_or(0),
         );
         builder.event(event, span)?;
     }
@@ -108,6 +204,7 @@ struct Builder<'a> {
     anchors: Vec<Option<(Node<'a>, usize)>>,
     root: Option<Node<'a>>,
     alias_nodes: usize,
+    alias_budget: usize,
     documents: usize,
 }
 
@@ -177,7 +274,7 @@ impl<'a> Builder<'a> {
                     .at(span));
                 };
                 self.alias_nodes += size;
-                if self.alias_nodes > ALIAS_BUDGET {
+                if self.alias_nodes > self.alias_budget {
                     return Err(Diagnostic::error(
                         "alias-budget",
                         format!("aliases expand to more than {ALIAS_BUDGET} nodes; this looks like an alias bomb"),
@@ -274,4 +371,35 @@ fn core_scalar(text: &str) -> serde_json::Value {
             .map_or_else(|| Value::String(text.to_owned()), Value::Number);
     }
     Value::String(text.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parsing_in_parts_gives_the_tree_of_one_parse() {
+        let text = crate::synth::enterprise(500, 3);
+        let whole = parse_range(&text, 0, FileId(0), ALIAS_BUDGET)
+            .unwrap()
+            .unwrap();
+        for threads in [2, 3, 5] {
+            let parts = parse_in_parts(&text, FileId(0), threads)
+                .expect("the synthetic model has clean cuts");
+            let (NodeKind::Map(a), NodeKind::Map(b)) = (&whole.kind, &parts.kind) else {
+                panic!("maps")
+            };
+            assert_eq!(format!("{a:?}"), format!("{b:?}"), "{threads} threads");
+        }
+    }
+
+    #[test]
+    fn unclean_cuts_are_refused() {
+        // An alias whose anchor lands in another part fails there, so the caller re-parses whole.
+        let text = format!("x-a: &a {{k: v}}\n{}x-b: *a\n", "x-pad: 1\n".repeat(1000));
+        assert!(parse_in_parts(&text, FileId(0), 2).is_none());
+        assert!(top_level_cuts("a: 1\n---\nb: 2\n", 2).is_none());
+        let whole = parse(&text, FileId(0)).unwrap().unwrap();
+        assert!(matches!(whole.kind, NodeKind::Map(ref e) if e.len() == 1002));
+    }
 }

@@ -12,13 +12,24 @@ fn every_corpus_input_loads_or_fails_cleanly() {
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
         let bytes = std::fs::read(&path).unwrap();
-        let Ok(text) = String::from_utf8(bytes) else { continue };
-        let loaded = gambit_model::load_str("corpus.yaml", text.clone(), None, gambit_model::LoadOptions { max_size: 1 << 20 });
+        let Ok(text) = String::from_utf8(bytes) else {
+            continue;
+        };
+        let loaded = gambit_model::load_str(
+            "corpus.yaml",
+            text.clone(),
+            None,
+            gambit_model::LoadOptions { max_size: 1 << 20 },
+        );
         for d in &loaded.diagnostics {
             let json = d.to_json(&loaded.sources);
             assert!(json["message"].is_string(), "{}: {json}", path.display());
         }
-        assert!(loaded.model.is_some() || loaded.errors() > 0, "{}: no model and no error", path.display());
+        assert!(
+            loaded.model.is_some() || loaded.errors() > 0,
+            "{}: no model and no error",
+            path.display()
+        );
         let _ = gambit_model::yaml_to_json(&text);
         count += 1;
     }
