@@ -43,6 +43,31 @@ fn clique(n: usize) -> String {
     s
 }
 
+/// The synthetic enterprise with a code-execution vulnerability on every component: the
+/// internet attacker gets everywhere, so every fact and derivation exists (worst case).
+fn breached(size: usize) -> String {
+    let text = gambit_model::synth::enterprise(size, 7);
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut in_components = false;
+    for line in text.lines() {
+        if !line.starts_with(' ') {
+            in_components = line == "components:";
+        }
+        if in_components
+            && line.starts_with("  ")
+            && line.ends_with('}')
+            && !line.contains("vulnerabilities")
+        {
+            out.push_str(&line[..line.len() - 1]);
+            out.push_str(", vulnerabilities: [{id: CVE-9, effect: code-execution}]}\n");
+        } else {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
 fn first_fix(model: &Model, ix: &Index) -> Vec<Fix> {
     for (c, comp) in model.components.iter().enumerate() {
         if comp.public && !comp.vulnerabilities.is_empty() {
@@ -88,6 +113,37 @@ fn bench_enterprise(c: &mut Criterion) {
     }
 }
 
+fn bench_breached(c: &mut Criterion) {
+    for size in [1_000usize, 10_000, 100_000] {
+        let model = load(breached(size));
+        let mut g = c.benchmark_group(format!("breached-{size}"));
+        g.sample_size(10);
+        g.bench_function(BenchmarkId::new("derive", size), |b| {
+            b.iter(|| Analysis::run(&model, &[]))
+        });
+        let analysis = Analysis::run(&model, &[]);
+        g.bench_function(BenchmarkId::new("paths", size), |b| {
+            b.iter(|| analysis.paths(3, None))
+        });
+        g.bench_function(BenchmarkId::new("exposure", size), |b| {
+            b.iter(|| analysis.exposure())
+        });
+        g.bench_function(BenchmarkId::new("chokepoints", size), |b| {
+            b.iter(|| analysis.chokepoints())
+        });
+        let ix = Index::new(&model);
+        let lb = model.components.iter().position(|c| c.public).unwrap_or(0);
+        g.bench_function(BenchmarkId::new("blast-radius", size), |b| {
+            b.iter(|| blast_radius(&model, &ix, ComponentId(lb as u32)))
+        });
+        let fix = first_fix(&model, &ix);
+        g.bench_function(BenchmarkId::new("what-if", size), |b| {
+            b.iter(|| analysis.exposure_with(&fix))
+        });
+        g.finish();
+    }
+}
+
 fn bench_clique(c: &mut Criterion) {
     let model = load(clique(1_000));
     let mut g = c.benchmark_group("clique-1000");
@@ -96,5 +152,5 @@ fn bench_clique(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_enterprise, bench_clique);
+criterion_group!(benches, bench_enterprise, bench_breached, bench_clique);
 criterion_main!(benches);

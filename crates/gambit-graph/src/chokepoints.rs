@@ -252,26 +252,35 @@ impl Analysis<'_> {
         verified: bool,
     ) -> Chokepoints {
         let ix = &self.index;
+        // Per chosen fix: the constraints it appears in, and those it alone hits.
+        let mut is_chosen = vec![false; ix.fix_count()];
+        for &f in &chosen {
+            is_chosen[f as usize] = true;
+        }
+        let mut paths = vec![0usize; ix.fix_count()];
+        let mut sole_goals: Vec<Vec<usize>> = vec![Vec::new(); ix.fix_count()];
+        for (g, set) in &constraints {
+            let mut hitters = set.iter().filter(|&&f| is_chosen[f as usize]);
+            for &f in set {
+                paths[f as usize] += 1;
+            }
+            if let (Some(&only), None) = (hitters.next(), hitters.next()) {
+                sole_goals[only as usize].push(*g);
+            }
+        }
         let mut out = Vec::new();
         for &f in &chosen {
             let fix = ix.fix(f);
             let (text, kind, target) = describe_fix(self.model, ix, fix);
-            let mut cut_goals: Vec<usize> = constraints
-                .iter()
-                .filter(|(_, set)| {
-                    set.contains(&f) && !set.iter().any(|o| *o != f && chosen.contains(o))
-                })
-                .map(|(g, _)| *g)
-                .collect();
+            let cut_goals = &mut sole_goals[f as usize];
             cut_goals.sort_unstable();
             cut_goals.dedup();
-            let paths = constraints.iter().filter(|(_, s)| s.contains(&f)).count();
             out.push(Chokepoint {
                 fix: text,
                 kind,
                 target,
                 cuts: cut_goals.len(),
-                paths,
+                paths: paths[f as usize],
                 cost: fix_cost(fix),
             });
         }
@@ -306,6 +315,8 @@ impl Analysis<'_> {
 
 /// Candidates up to which branch and bound is tried.
 const EXACT_CANDIDATES: usize = 40;
+/// Constraints up to which branch and bound is tried.
+const EXACT_SETS: usize = 2_000;
 /// Search nodes branch and bound may visit before settling for the greedy answer.
 const EXACT_BUDGET: usize = 200_000;
 
@@ -316,7 +327,7 @@ pub fn hitting_set(sets: &[&[u32]], cost: impl Fn(u32) -> f64) -> (Vec<u32>, boo
     let mut candidates: Vec<u32> = sets.iter().flat_map(|s| s.iter().copied()).collect();
     candidates.sort_unstable();
     candidates.dedup();
-    if candidates.len() > EXACT_CANDIDATES {
+    if candidates.len() > EXACT_CANDIDATES || sets.len() > EXACT_SETS {
         return (greedy, false);
     }
     let mut search = Search {
@@ -384,49 +395,76 @@ impl<C: Fn(u32) -> f64> Search<'_, C> {
 }
 
 /// Greedy weighted set cover (best hits-per-cost first), then redundant fixes removed.
-/// Within a factor H(n) ≈ ln n of the optimum on the constraints.
+/// Within a factor H(n) ≈ ln n of the optimum on the constraints. Dense arrays over the
+/// candidates keep it O(picks × candidates + total set size).
 fn greedy(sets: &[&[u32]], cost: &impl Fn(u32) -> f64) -> Vec<u32> {
+    let mut candidates: Vec<u32> = sets.iter().flat_map(|s| s.iter().copied()).collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    let slot = |f: u32| candidates.binary_search(&f).unwrap_or(0);
+    // Sets containing each candidate.
+    let mut member: Vec<Vec<usize>> = vec![Vec::new(); candidates.len()];
+    let mut count = vec![0usize; candidates.len()];
+    for (i, s) in sets.iter().enumerate() {
+        for &f in s.iter() {
+            member[slot(f)].push(i);
+            count[slot(f)] += 1;
+        }
+    }
+    let costs: Vec<f64> = candidates.iter().map(|&f| cost(f)).collect();
     let mut hit = vec![false; sets.len()];
-    let mut chosen: Vec<u32> = Vec::new();
+    let mut taken = vec![false; candidates.len()];
     loop {
-        let mut counts: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
-        for (i, s) in sets.iter().enumerate() {
-            if !hit[i] {
-                for &f in s.iter() {
-                    *counts.entry(f).or_default() += 1;
+        let mut pick: Option<usize> = None;
+        for k in 0..candidates.len() {
+            if count[k] == 0 {
+                continue;
+            }
+            let better = match pick {
+                None => true,
+                Some(p) => {
+                    let (rk, rp) = (count[k] as f64 / costs[k], count[p] as f64 / costs[p]);
+                    rk > rp
                 }
+            };
+            if better {
+                pick = Some(k);
             }
         }
-        let Some((&pick, _)) = counts.iter().max_by(|a, b| {
-            let ra = *a.1 as f64 / cost(*a.0);
-            let rb = *b.1 as f64 / cost(*b.0);
-            ra.total_cmp(&rb).then(b.0.cmp(a.0))
-        }) else {
-            break;
-        };
-        chosen.push(pick);
-        for (i, s) in sets.iter().enumerate() {
-            if s.contains(&pick) {
+        let Some(k) = pick else { break };
+        taken[k] = true;
+        for &i in &member[k] {
+            if !hit[i] {
                 hit[i] = true;
+                for &f in sets[i] {
+                    count[slot(f)] -= 1;
+                }
             }
         }
     }
     // Drop fixes every set can do without, dearest first.
-    chosen.sort_by(|a, b| cost(*b).total_cmp(&cost(*a)).then(a.cmp(b)));
-    let mut i = 0;
-    while i < chosen.len() {
-        let f = chosen[i];
-        let needed = sets
-            .iter()
-            .any(|s| s.contains(&f) && !s.iter().any(|o| *o != f && chosen.contains(o)));
-        if needed {
-            i += 1;
-        } else {
-            chosen.remove(i);
+    let mut hitters = vec![0usize; sets.len()];
+    for (k, sets_of) in member.iter().enumerate() {
+        if taken[k] {
+            for &i in sets_of {
+                hitters[i] += 1;
+            }
         }
     }
-    chosen.sort_unstable();
-    chosen
+    let mut order: Vec<usize> = (0..candidates.len()).filter(|&k| taken[k]).collect();
+    order.sort_by(|&a, &b| costs[b].total_cmp(&costs[a]).then(a.cmp(&b)));
+    for k in order {
+        if member[k].iter().all(|&i| hitters[i] > 1) {
+            taken[k] = false;
+            for &i in &member[k] {
+                hitters[i] -= 1;
+            }
+        }
+    }
+    (0..candidates.len())
+        .filter(|&k| taken[k])
+        .map(|k| candidates[k])
+        .collect()
 }
 
 #[cfg(test)]
