@@ -421,11 +421,19 @@ fn compile_one(rule: &CustomRule, sources: Option<&SourceMap>) -> Result<Program
     Err(problems
         .into_iter()
         .map(|p| {
-            let span = program
-                .source_info()
+            let info = program.source_info();
+            // A field's span runs from the root variable to the end of the field name
+            // (a select's own offset is its dot); a variable's covers the identifier.
+            let end = |stop: u32| match p.end {
+                Some((select, len)) => info
+                    .offset_for(select)
+                    .map_or(stop as usize + 1, |(dot, _)| dot as usize + 1 + len),
+                None => stop as usize + 1,
+            };
+            let span = info
                 .offset_for(p.expr_id)
                 .map_or(rule.when_span, |(start, stop)| {
-                    locate.offsets(start as usize, stop as usize)
+                    locate.offsets(start as usize, end(stop))
                 });
             Diagnostic::error(
                 "invalid-rule",
@@ -506,6 +514,8 @@ fn char_to_byte(s: &str, chars: usize) -> usize {
 
 struct NameProblem {
     expr_id: u64,
+    /// For a field: the select's id and the field's length, to extend the span over it.
+    end: Option<(u64, usize)>,
     message: String,
     label: String,
     help: Option<String>,
@@ -525,6 +535,7 @@ fn check_names(
             if name != var && !bound.contains(name) && !CEL_TYPE_NAMES.contains(&name.as_str()) {
                 out.push(NameProblem {
                     expr_id: e.id,
+                    end: None,
                     message: format!("the unknown variable `{name}`"),
                     label: "unknown variable".to_owned(),
                     help: Some(format!(
@@ -543,7 +554,7 @@ fn check_names(
             match &operand.expr {
                 Expr::Ident(root) if root == var && !bound.contains(root) => {
                     path.reverse();
-                    check_path(&path, var, fields, out);
+                    check_path(operand.id, &path, var, fields, out);
                 }
                 _ => check_names(operand, var, fields, bound, out),
             }
@@ -591,13 +602,20 @@ fn check_names(
     }
 }
 
-fn check_path(path: &[(&str, u64)], var: &str, mut fields: &[Field], out: &mut Vec<NameProblem>) {
+fn check_path(
+    root: u64,
+    path: &[(&str, u64)],
+    var: &str,
+    mut fields: &[Field],
+    out: &mut Vec<NameProblem>,
+) {
     let mut written = var.to_owned();
     for &(name, id) in path {
         let Some(field) = fields.iter().find(|f| f.name == name) else {
             let help = gambit_model::suggest::did_you_mean(name, fields.iter().map(|f| f.name));
             out.push(NameProblem {
-                expr_id: id,
+                expr_id: root,
+                end: Some((id, name.chars().count())),
                 message: format!("`{written}.{name}`, which does not exist"),
                 label: "unknown field".to_owned(),
                 help: help.or_else(|| {

@@ -95,6 +95,8 @@ pub struct FindingBuilder<'c, 'm> {
     assets: Vec<AssetId>,
     likelihood: Likelihood,
     exposure: Option<(Exposure, String)>,
+    /// Whether exposure moves the likelihood (it is still recorded for DREAD).
+    adjust_for_exposure: bool,
     shifts: Vec<(i32, String)>,
     impact: Option<Impact>,
     impact_floor: Option<Impact>,
@@ -130,6 +132,7 @@ impl<'c, 'm> FindingBuilder<'c, 'm> {
             assets: Vec::new(),
             likelihood: rule.likelihood,
             exposure,
+            adjust_for_exposure: true,
             shifts: Vec::new(),
             impact: None,
             impact_floor: None,
@@ -164,7 +167,7 @@ impl<'c, 'm> FindingBuilder<'c, 'm> {
     /// Ignore the target's exposure (the rule already accounted for it).
     pub fn fixed_likelihood(mut self, l: Likelihood) -> Self {
         self.likelihood = l;
-        self.exposure = None;
+        self.adjust_for_exposure = false;
         self
     }
 
@@ -205,7 +208,7 @@ impl<'c, 'm> FindingBuilder<'c, 'm> {
     pub fn build(self) -> Finding {
         let mut factors = Vec::new();
         let mut rank = i32::from(scoring::likelihood_rank(self.likelihood));
-        if let Some((exposure, why)) = &self.exposure {
+        if let Some((exposure, why)) = self.exposure.as_ref().filter(|_| self.adjust_for_exposure) {
             match exposure {
                 Exposure::Internet => {
                     rank += 1;

@@ -7,7 +7,8 @@ declare_rule! {
     /// ## What it finds
     /// A flow with `code: true` (a deploy, checkout, package install or plugin load)
     /// where neither end has the `signed-artifacts` control, so the receiver runs code
-    /// whose origin it does not verify.
+    /// whose origin it does not verify. Pushes into a repository that has
+    /// `code-review` or `branch-protection` are accepted: the review is the check.
     ///
     /// ## Why it matters
     /// Whoever can tamper with the artifact in transit or at rest (a compromised build
@@ -65,12 +66,14 @@ impl Check for UnsignedCodeFlow {
                 .into_iter()
                 .filter_map(|e| cx.component(e))
                 .any(|c| c.has_control("signed-artifacts"));
-            if signed {
-                continue;
-            }
             let Some(to) = cx.component(f.to) else {
                 continue;
             };
+            let reviewed = to.kind.as_str() == "repository"
+                && (to.has_control("code-review") || to.has_control("branch-protection"));
+            if signed || reviewed {
+                continue;
+            }
             let mut b = cx
                 .finding(&Self::META, Target::Flow(id))
                 .because(format!(
