@@ -87,6 +87,10 @@ pub(crate) enum Command {
     /// The AND/OR attack tree of a goal, with its evaluated effort and likelihood.
     Tree(crate::commands::tree::TreeArgs),
     // --- end graph commands ---
+    // --- report commands (gambit-report): diagram ---
+    /// The data-flow diagram (DOT, Mermaid, or SVG laid out without Graphviz).
+    Diagram(crate::commands::diagram::DiagramArgs),
+    // --- end report commands ---
 }
 
 /// The model to read, shared by every command that reads one.

@@ -15,6 +15,9 @@ pub(crate) mod exposure;
 pub(crate) mod paths;
 pub(crate) mod tree;
 // --- end graph command modules ---
+// --- report command modules ---
+pub(crate) mod diagram;
+// --- end report command modules ---
 
 use crate::cli::{Cli, Command};
 
@@ -40,5 +43,8 @@ pub(crate) fn run(cli: Cli) -> u8 {
         Command::Chokepoints(args) => chokepoints::run(&args),
         Command::Tree(args) => tree::run(&args),
         // --- end graph commands ---
+        // --- report commands ---
+        Command::Diagram(args) => diagram::run(&args),
+        // --- end report commands ---
     }
 }

@@ -1,0 +1,23 @@
+//! Gambit's outputs: what people read.
+//!
+//! * [`diagram`]: the data-flow diagram as DOT, Mermaid or SVG. The SVG is laid out here,
+//!   in pure Rust (zones as nested boxes, components in columns by their place in the data
+//!   flow), so no Graphviz is needed. Any diagram can highlight one attack path.
+//! * [`markdown`], [`csv`], [`sarif`] and [`html`]: the report formats of
+//!   `gambit analyze`, each a pure function over a [`gambit_rules::Report`] (plus the
+//!   [`gambit_model::Model`] where the format shows the system or points into its files).
+//!
+//! ```text
+//! Model ──Scene (selection, sorted)──> dot / mermaid / layout ──> svg
+//! Report (+ Model, SourceMap) ──> markdown / csv / sarif / html (embeds the svg)
+//! ```
+//!
+//! Architecture invariant: every output is deterministic (same input, same bytes) and
+//! nothing here does I/O; the CLI writes files.
+
+pub mod diagram;
+pub mod escape;
+pub mod highlight;
+
+pub use diagram::{DiagramOptions, Focus};
+pub use highlight::Highlight;

@@ -1,0 +1,38 @@
+//! Shared by the integration tests: loading the example models.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use gambit_model::{Model, SourceMap};
+
+pub const EXAMPLES: &[&str] = &[
+    "acme-shop.yaml",
+    "k8s-microservices.yaml",
+    "llm-agent.yaml",
+    "multi-file/main.yaml",
+];
+
+pub fn examples_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
+}
+
+/// Loads an example; panics (failing the test) if it has errors.
+pub fn load(name: &str) -> (Model, SourceMap) {
+    let loaded = gambit_model::load_path(&examples_dir().join(name), Default::default());
+    let model = loaded
+        .model
+        .unwrap_or_else(|| panic!("{name} should load: {:?}", loaded.diagnostics));
+    (model, loaded.sources)
+}
+
+pub fn load_text(text: &str) -> Model {
+    let loaded = gambit_model::load_str("test.yaml", text.to_owned(), None, Default::default());
+    loaded
+        .model
+        .unwrap_or_else(|| panic!("test model should load: {:?}", loaded.diagnostics))
+}
+
+/// A snapshot name from an example path: `multi-file/main.yaml` -> `multi-file-main`.
+pub fn stem(name: &str) -> String {
+    name.trim_end_matches(".yaml").replace('/', "-")
+}
