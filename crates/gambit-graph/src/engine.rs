@@ -7,11 +7,10 @@
 //! (the full attack graph, every derivation kept) or ignores it (plain reachability, for
 //! blast radius and what-if verification).
 
-use gambit_model::vocab::{Access, AssetKind, Effect, Trust};
-use gambit_model::{
-    ActorId, AssetId, AttackerSpec, ComponentId, Endpoint, FlowId, GrantTarget, IdentityId, Model,
-    ZoneId,
-};
+use gambit_model::vocab::{Access, Trust};
+use gambit_model::{ActorId, AttackerSpec, ComponentId, GrantTarget, IdentityId, Model, ZoneId};
+
+use crate::adjacency::NONE;
 
 use crate::fact::Fact;
 use crate::index::{Fix, Index};
@@ -139,7 +138,6 @@ pub struct Engine<'a, S: Sink> {
     mask: Option<&'a Mask>,
     status: Vec<u8>,
     queue: Vec<u32>,
-    scratch: Vec<AssetId>,
     pub sink: S,
 }
 
@@ -151,7 +149,6 @@ impl<'a, S: Sink> Engine<'a, S> {
             mask,
             status: vec![UNSEEN; ix.facts.len()],
             queue: Vec::new(),
-            scratch: Vec::new(),
             sink,
         }
     }
@@ -258,6 +255,7 @@ impl<'a, S: Sink> Engine<'a, S> {
     }
 
     fn process(&mut self, fact: Fact) {
+        let adj = &self.ix.adj;
         match fact {
             Fact::Reach(c) => self.on_reach(c),
             Fact::Exec(c) => self.on_exec(c),
@@ -269,9 +267,10 @@ impl<'a, S: Sink> Engine<'a, S> {
                 Via::None,
             ),
             Fact::Holds(k) => {
-                if let Some(i) = self.model[k].grants {
+                let i = adj.grants_identity[k.index()];
+                if i != NONE {
                     self.emit(
-                        Fact::ActAs(i),
+                        Fact::ActAs(IdentityId(i)),
                         Rule::UseCredential,
                         &[fact],
                         Via::Credential(k),
@@ -281,7 +280,7 @@ impl<'a, S: Sink> Engine<'a, S> {
             }
             Fact::ActAs(i) => self.on_act_as(i),
             Fact::Read(a) => {
-                if self.model[a].kind == AssetKind::Credential {
+                if adj.is_credential[a.index()] {
                     self.emit(
                         Fact::Holds(a),
                         Rule::ReadCredential,
@@ -315,22 +314,20 @@ impl<'a, S: Sink> Engine<'a, S> {
     }
 
     fn on_reach(&mut self, c: ComponentId) {
-        let model = self.model;
+        let ix = self.ix;
+        let adj = &ix.adj;
         let me = Fact::Reach(c);
-        let comp = &model[c];
-        for (i, v) in comp.vulnerabilities.iter().enumerate() {
-            if v.is_open() && v.effect == Effect::CodeExecution {
-                let n = self.ix.vuln_number(c, i);
-                self.emit(Fact::Exec(c), Rule::Exploit, &[me], Via::Vuln(n), Via::None);
-            }
+        for &i in adj.exec_vulns.row(c.index()) {
+            let n = ix.vuln_number(c, i as usize);
+            self.emit(Fact::Exec(c), Rule::Exploit, &[me], Via::Vuln(n), Via::None);
         }
-        for &(ident, g, access) in self.ix.grants_on.row(c.index()) {
+        for &(ident, g, access) in ix.grants_on.row(c.index()) {
             if self.done(Fact::ActAs(ident)) {
                 self.apply_grant(ident, g, access, c);
             }
         }
-        if self.ix.unauthenticated[c.index()] && comp.is_datastore() {
-            for &a in &comp.stores {
+        if adj.unauth_datastore[c.index()] {
+            for &a in adj.stores.row(c.index()) {
                 self.emit(
                     Fact::Read(a),
                     Rule::UnauthDatastore,
@@ -347,26 +344,21 @@ impl<'a, S: Sink> Engine<'a, S> {
                 );
             }
         }
-        for &f in &comp.flows_in {
-            let flow = &model[f];
-            if flow.authentication == gambit_model::vocab::Authentication::None {
-                for &a in &flow.returns {
-                    self.emit(
-                        Fact::Read(a),
-                        Rule::UnauthFlow,
-                        &[me],
-                        Via::Flow(f),
-                        Via::None,
-                    );
-                }
-            }
+        for &(f, a) in adj.unauth_returns.row(c.index()) {
+            self.emit(
+                Fact::Read(a),
+                Rule::UnauthFlow,
+                &[me],
+                Via::Flow(f),
+                Via::None,
+            );
         }
     }
 
     /// A grant of `ident` on component `c`, used once the attacker acts as `ident` and
     /// reaches `c` (both processed).
     fn apply_grant(&mut self, ident: IdentityId, g: u32, access: Access, c: ComponentId) {
-        let model = self.model;
+        let adj = &self.ix.adj;
         let pre = [Fact::ActAs(ident), Fact::Reach(c)];
         let via = Via::Grant(g);
         if access == Access::Admin {
@@ -374,7 +366,7 @@ impl<'a, S: Sink> Engine<'a, S> {
         }
         let reads = matches!(access, Access::Read | Access::Admin);
         let writes = matches!(access, Access::Write | Access::Admin);
-        for &a in &model[c].stores {
+        for &a in adj.stores.row(c.index()) {
             if reads {
                 self.emit(Fact::Read(a), Rule::GrantData, &pre, via, Via::None);
             }
@@ -383,10 +375,8 @@ impl<'a, S: Sink> Engine<'a, S> {
             }
         }
         if writes {
-            for &f in &model[c].flows_out {
-                if let (true, Endpoint::Component(d)) = (model[f].code, model[f].to) {
-                    self.emit(Fact::Exec(d), Rule::CodeFlow, &pre, Via::Flow(f), via);
-                }
+            for &(f, d) in adj.code_out.row(c.index()) {
+                self.emit(Fact::Exec(d), Rule::CodeFlow, &pre, Via::Flow(f), via);
             }
         }
     }
@@ -416,63 +406,52 @@ impl<'a, S: Sink> Engine<'a, S> {
     }
 
     /// What any position (exec on a component, control of an actor) gives: its zone, its
-    /// outgoing flows, what it sends.
-    fn position_at(&mut self, me: Fact, zone: ZoneId, out: &[FlowId], inbound: &[FlowId]) {
-        let model = self.model;
+    /// outgoing flows, what it sends. `e` is the endpoint number.
+    fn position_at(&mut self, me: Fact, e: usize) {
+        let adj = &self.ix.adj;
         self.emit(
-            Fact::InZone(zone),
+            Fact::InZone(adj.endpoint_zone[e]),
             Rule::Position,
             &[me],
             Via::None,
             Via::None,
         );
-        for &f in out {
-            let flow = &model[f];
-            if let Endpoint::Component(d) = flow.to {
+        for &edge in adj.out_edges.row(e) {
+            if edge.to != NONE {
+                let d = ComponentId(edge.to);
                 self.emit(
                     Fact::Reach(d),
                     Rule::LateralFlow,
                     &[me],
-                    Via::Flow(f),
+                    Via::Flow(edge.flow),
                     Via::None,
                 );
-                if flow.code {
+                if edge.code {
                     self.emit(
                         Fact::Exec(d),
                         Rule::CodeFlow,
                         &[me],
-                        Via::Flow(f),
+                        Via::Flow(edge.flow),
                         Via::None,
                     );
                 }
             }
-            for &a in &flow.data {
-                self.emit(
-                    Fact::Taint(a),
-                    Rule::TaintSend,
-                    &[me],
-                    Via::Flow(f),
-                    Via::None,
-                );
-            }
         }
-        for &f in inbound {
-            for &a in &model[f].returns {
-                self.emit(
-                    Fact::Taint(a),
-                    Rule::TaintSend,
-                    &[me],
-                    Via::Flow(f),
-                    Via::None,
-                );
-            }
+        for &(f, a) in adj.sends.row(e) {
+            self.emit(
+                Fact::Taint(a),
+                Rule::TaintSend,
+                &[me],
+                Via::Flow(f),
+                Via::None,
+            );
         }
     }
 
     fn on_exec(&mut self, c: ComponentId) {
-        let model = self.model;
+        let ix = self.ix;
+        let adj = &ix.adj;
         let me = Fact::Exec(c);
-        let comp = &model[c];
         self.emit(
             Fact::Reach(c),
             Rule::ExecImpliesReach,
@@ -480,21 +459,19 @@ impl<'a, S: Sink> Engine<'a, S> {
             Via::None,
             Via::None,
         );
-        self.position_at(me, comp.zone, &comp.flows_out, &comp.flows_in);
-        for (i, v) in comp.vulnerabilities.iter().enumerate() {
-            if v.is_open() && v.effect == Effect::PrivilegeEscalation {
-                let n = self.ix.vuln_number(c, i);
-                self.emit(
-                    Fact::Admin(c),
-                    Rule::PrivilegeEscalation,
-                    &[me],
-                    Via::Vuln(n),
-                    Via::None,
-                );
-            }
+        self.position_at(me, c.index());
+        for &i in adj.privesc_vulns.row(c.index()) {
+            let n = ix.vuln_number(c, i as usize);
+            self.emit(
+                Fact::Admin(c),
+                Rule::PrivilegeEscalation,
+                &[me],
+                Via::Vuln(n),
+                Via::None,
+            );
         }
-        for (i, &k) in comp.holds.iter().enumerate() {
-            let h = self.ix.hold_number(c, i);
+        for &(i, k) in adj.holds.row(c.index()) {
+            let h = ix.hold_number(c, i as usize);
             self.emit(
                 Fact::Holds(k),
                 Rule::HostCredential,
@@ -503,16 +480,17 @@ impl<'a, S: Sink> Engine<'a, S> {
                 Via::None,
             );
         }
-        if let Some(ident) = comp.runs_as {
+        let ident = adj.runs_as[c.index()];
+        if ident != NONE {
             self.emit(
-                Fact::ActAs(ident),
+                Fact::ActAs(IdentityId(ident)),
                 Rule::RunsAs,
                 &[me],
                 Via::RunsAs(c),
                 Via::None,
             );
         }
-        for &a in &comp.stores {
+        for &a in adj.stores.row(c.index()) {
             self.emit(
                 Fact::Read(a),
                 Rule::LocalData,
@@ -528,7 +506,7 @@ impl<'a, S: Sink> Engine<'a, S> {
                 Via::None,
             );
         }
-        for &a in &comp.processes {
+        for &a in adj.processes.row(c.index()) {
             self.emit(
                 Fact::Read(a),
                 Rule::LocalData,
@@ -542,9 +520,8 @@ impl<'a, S: Sink> Engine<'a, S> {
     fn on_control(&mut self, x: ActorId) {
         let model = self.model;
         let me = Fact::Control(x);
-        let actor = &model[x];
-        self.position_at(me, actor.zone, &actor.flows_out, &actor.flows_in);
-        for &k in &actor.holds {
+        self.position_at(me, model.components.len() + x.index());
+        for &k in &model[x].holds {
             self.emit(
                 Fact::Holds(k),
                 Rule::ActorCredential,
@@ -556,50 +533,34 @@ impl<'a, S: Sink> Engine<'a, S> {
     }
 
     fn on_zone(&mut self, z: ZoneId) {
-        let model = self.model;
+        let ix = self.ix;
         let me = Fact::InZone(z);
-        if !model[z].isolated {
-            for &c in &model[z].components {
-                self.emit(
-                    Fact::Reach(c),
-                    Rule::LateralZone,
-                    &[me],
-                    Via::Zone(z),
-                    Via::None,
-                );
-            }
-        }
-        for &f in self.ix.zone_plain_flows.row(z.index()) {
-            let flow = &model[f];
-            let mut carried = std::mem::take(&mut self.scratch);
-            carried.clear();
-            carried.extend(
-                flow.data
-                    .iter()
-                    .chain(&flow.returns)
-                    .chain(&flow.credential),
+        for &c in ix.adj.zone_members.row(z.index()) {
+            self.emit(
+                Fact::Reach(c),
+                Rule::LateralZone,
+                &[me],
+                Via::Zone(z),
+                Via::None,
             );
-            carried.sort_unstable();
-            carried.dedup();
-            for &a in &carried {
+        }
+        for &(f, a) in ix.adj.interceptable.row(z.index()) {
+            self.emit(
+                Fact::Read(a),
+                Rule::Intercept,
+                &[me],
+                Via::Flow(f),
+                Via::None,
+            );
+            if ix.adj.is_credential[a.index()] {
                 self.emit(
-                    Fact::Read(a),
+                    Fact::Holds(a),
                     Rule::Intercept,
                     &[me],
                     Via::Flow(f),
                     Via::None,
                 );
-                if model[a].kind == AssetKind::Credential {
-                    self.emit(
-                        Fact::Holds(a),
-                        Rule::Intercept,
-                        &[me],
-                        Via::Flow(f),
-                        Via::None,
-                    );
-                }
             }
-            self.scratch = carried;
         }
     }
 }

@@ -2,7 +2,7 @@
 //! numbers for vulnerabilities, grants and host credentials, grants by target, the
 //! unencrypted flows touching each zone, and the llm components each asset can taint.
 
-use gambit_model::vocab::{Access, Authentication};
+use gambit_model::vocab::Access;
 use gambit_model::{
     ActorId, AssetId, ComponentId, Endpoint, FlowId, GrantTarget, IdentityId, Model, ZoneId,
 };
@@ -81,14 +81,12 @@ pub struct Index {
     hold_owner: Vec<(ComponentId, AssetId)>,
     /// Grants on a component: (identity, global grant number, access).
     pub grants_on: Csr<(IdentityId, u32, Access)>,
-    /// Unencrypted flows with an end in the zone.
-    pub zone_plain_flows: Csr<FlowId>,
     /// For each asset, the llm components (without prompt isolation or human approval)
     /// that consume it, and how.
     pub taint_targets: Csr<(ComponentId, Via)>,
-    /// Components whose callers need no authentication.
-    pub unauthenticated: Vec<bool>,
     fix_bases: [u32; 9],
+    /// Integer-only adjacency for the engine.
+    pub adj: crate::adjacency::Adjacency,
 }
 
 impl Index {
@@ -128,19 +126,6 @@ impl Index {
         }
         let grants_on = Csr::build(model.components.len(), &grants);
 
-        let mut plain = Vec::new();
-        for (fi, f) in model.flows.iter().enumerate() {
-            if f.encrypted {
-                continue;
-            }
-            let (a, b) = (model.endpoint_zone(f.from), model.endpoint_zone(f.to));
-            plain.push((a.0, FlowId(fi as u32)));
-            if b != a {
-                plain.push((b.0, FlowId(fi as u32)));
-            }
-        }
-        let zone_plain_flows = Csr::build(model.zones.len(), &plain);
-
         let mut taint = Vec::new();
         for (ci, c) in model.components.iter().enumerate() {
             if !c.is_llm() || c.has_control("prompt-isolation") || c.has_control("human-approval") {
@@ -163,12 +148,6 @@ impl Index {
         }
         let taint_targets = Csr::build(model.assets.len(), &taint);
 
-        let unauthenticated = model
-            .components
-            .iter()
-            .map(|c| c.authentication == Authentication::None)
-            .collect();
-
         let nv = vuln_owner.len() as u32;
         let nc = model.components.len() as u32;
         let nz = model.zones.len() as u32;
@@ -189,10 +168,9 @@ impl Index {
             hold_base,
             hold_owner,
             grants_on,
-            zone_plain_flows,
             taint_targets,
-            unauthenticated,
             fix_bases,
+            adj: crate::adjacency::Adjacency::new(model),
         }
     }
 

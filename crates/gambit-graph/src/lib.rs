@@ -14,6 +14,7 @@
 //!
 //! The entry point is [`Analysis::run`]; [`blast_radius`] needs only an [`Index`].
 
+pub mod adjacency;
 pub mod analysis;
 pub mod best;
 pub mod blast;
