@@ -85,6 +85,8 @@ pub struct Index {
     /// that consume it, and how.
     pub taint_targets: Csr<(ComponentId, Via)>,
     fix_bases: [u32; 9],
+    /// Per component: the likelihood-lowering controls it has (see `score`).
+    pub control_bits: Vec<u32>,
     /// Integer-only adjacency for the engine.
     pub adj: crate::adjacency::Adjacency,
 }
@@ -170,6 +172,7 @@ impl Index {
             grants_on,
             taint_targets,
             fix_bases,
+            control_bits: model.components.iter().map(crate::score::control_bits).collect(),
             adj: crate::adjacency::Adjacency::new(model),
         }
     }

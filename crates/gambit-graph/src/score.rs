@@ -218,9 +218,23 @@ fn acted_on(model: &Model, ix: &Index, head: Fact, d: &Derivation) -> Option<usi
     }
 }
 
-fn apply_controls(comp: &Component, rule: Rule, mut step: StepScore) -> StepScore {
-    for sd in SLOWDOWNS {
-        if (sd.applies)(rule) && comp.has_control(sd.control) {
+/// Which of the [`SLOWDOWNS`] controls a component has, one bit each (computed once per
+/// model so scoring a derivation does no string comparison).
+pub fn control_bits(comp: &Component) -> u32 {
+    SLOWDOWNS
+        .iter()
+        .enumerate()
+        .filter(|(_, sd)| comp.has_control(sd.control))
+        .fold(0, |bits, (i, _)| bits | (1 << i))
+}
+
+fn apply_controls(bits: u32, rule: Rule, mut step: StepScore) -> StepScore {
+    let mut rest = bits;
+    while rest != 0 {
+        let i = rest.trailing_zeros() as usize;
+        rest &= rest - 1;
+        let sd = &SLOWDOWNS[i];
+        if (sd.applies)(rule) {
             step.likelihood *= sd.likelihood_factor;
             step.effort += sd.extra_effort;
         }
@@ -235,7 +249,10 @@ pub fn step(model: &Model, ix: &Index, head: Fact, d: &Derivation) -> StepScore 
         return step;
     }
     if let Some(c) = acted_on(model, ix, head, d) {
-        step = apply_controls(&model.components[c], d.rule, step);
+        let bits = ix.control_bits[c];
+        if bits != 0 {
+            step = apply_controls(bits, d.rule, step);
+        }
     }
     // An identity with MFA makes using its credential harder (it never blocks: the spec
     // removes only phishing for actor MFA).
