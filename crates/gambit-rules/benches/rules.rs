@@ -12,6 +12,13 @@ fn rules(c: &mut Criterion) {
         .model
         .expect("the synthetic model loads");
     let today = parse_date("2026-06-01").expect("date");
+    let threats = analyze(&model, &Options::new(today)).threats.len();
+    eprintln!(
+        "synthetic model: {} components, {} flows, {} threats",
+        model.components.len(),
+        model.flows.len(),
+        threats
+    );
     let mut group = c.benchmark_group("rules");
     group.sample_size(10);
     group.bench_function("context+all rules, 10k components", |b| {

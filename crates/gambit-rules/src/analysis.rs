@@ -50,11 +50,17 @@ impl Options<'_> {
 pub struct Analysis {
     pub threats: Vec<Threat>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Diagnostics about the extra rules (`Options::extra_rules`), with spans in the
+    /// files those rules were read from.
+    pub extra_rule_diagnostics: Vec<Diagnostic>,
 }
 
 impl Analysis {
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(Diagnostic::is_error)
+        self.diagnostics
+            .iter()
+            .chain(&self.extra_rule_diagnostics)
+            .any(Diagnostic::is_error)
     }
 }
 
@@ -91,19 +97,22 @@ pub fn analyze(model: &Model, options: &Options<'_>) -> Analysis {
         diagnostics.extend(own_rules.clashes_with(extra));
     }
     let findings = run_rules(&cx, registry::RULES);
-    let mut threats: Vec<Threat> = findings
-        .into_iter()
-        .map(|f| Threat::from_finding(&cx, f))
-        .collect();
-    for rules in std::iter::once(&own_rules).chain(options.extra_rules) {
-        let (found, warnings) = rules.evaluate(&cx);
+    let mut threats = to_threats(&cx, findings);
+    let (found, warnings) = own_rules.evaluate(&cx);
+    threats.extend(found);
+    diagnostics.extend(warnings);
+    let mut extra_rule_diagnostics = Vec::new();
+    if let Some(extra) = options.extra_rules {
+        let (found, warnings) = extra.evaluate(&cx);
         threats.extend(found);
-        diagnostics.extend(warnings);
+        extra_rule_diagnostics = warnings;
     }
-    // One threat per id: a rule reports a target once; the first (built-in) report wins.
-    threats.sort_by(|a, b| a.id.cmp(&b.id));
+    // One threat per id: a rule reports a target once; a built-in report wins over a
+    // custom one (stable sort keeps the built-in first).
+    sort_by_id(&mut threats);
     threats.dedup_by(|later, first| later.id == first.id);
-    sort_threats(&mut threats);
+    // Stable: within a severity the id order stays.
+    threats.sort_by_key(|t| std::cmp::Reverse(severity_rank(t.severity)));
     if options.scoring == Scoring::Dread {
         for t in &mut threats {
             t.dread = Some(dread(t));
@@ -118,7 +127,37 @@ pub fn analyze(model: &Model, options: &Options<'_>) -> Analysis {
     Analysis {
         threats,
         diagnostics,
+        extra_rule_diagnostics,
     }
+}
+
+/// Scores findings and describes their detection, in parallel when available.
+fn to_threats(cx: &Context<'_>, findings: Vec<Finding>) -> Vec<Threat> {
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        findings
+            .into_par_iter()
+            .map(|f| Threat::from_finding(cx, f))
+            .collect()
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        findings
+            .into_iter()
+            .map(|f| Threat::from_finding(cx, f))
+            .collect()
+    }
+}
+
+fn sort_by_id(threats: &mut [Threat]) {
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        threats.par_sort_by(|a, b| a.id.cmp(&b.id));
+    }
+    #[cfg(not(feature = "parallel"))]
+    threats.sort_by(|a, b| a.id.cmp(&b.id));
 }
 
 /// Highest severity first, then by id, so output is stable.

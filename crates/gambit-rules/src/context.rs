@@ -171,6 +171,15 @@ impl<'m> Context<'m> {
         matches!(self.trust(e), Trust::Untrusted | Trust::Partner)
     }
 
+    /// A component run by someone else (it sits in an untrusted or partner zone): rules
+    /// about how we build and operate components do not apply to it.
+    pub fn third_party(&self, c: ComponentId) -> bool {
+        matches!(
+            self.zone_trust(self.model[c].zone),
+            Trust::Untrusted | Trust::Partner
+        )
+    }
+
     pub fn is_human(&self, a: &Actor) -> bool {
         !NON_HUMAN_ACTORS.contains(&a.kind.as_str())
     }

@@ -914,3 +914,27 @@ fn endpoint_value(cx: &Context<'_>, e: Endpoint) -> Value {
         ("controls", controls),
     ])
 }
+
+/// The variable tables of docs/custom-rules.md, generated from [`fields`] so the
+/// documentation never drifts from what conditions may read.
+pub fn fields_markdown() -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    for target in RuleTarget::ALL {
+        let (var, fields) = fields(*target);
+        let _ = writeln!(
+            s,
+            "### `applies_to: {}`, variable `{var}`\n",
+            target.as_str()
+        );
+        let _ = writeln!(s, "| field | meaning |\n|---|---|");
+        for f in fields {
+            let _ = writeln!(s, "| `{var}.{}` | {} |", f.name, f.doc);
+            for sub in f.fields.unwrap_or_default() {
+                let _ = writeln!(s, "| `{var}.{}.{}` | {} |", f.name, sub.name, sub.doc);
+            }
+        }
+        s.push('\n');
+    }
+    s
+}

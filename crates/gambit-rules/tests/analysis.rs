@@ -443,3 +443,40 @@ fn the_report_has_the_keys_of_the_cli_contract_and_takes_graph_results() {
     );
     assert_eq!(json["threats"][0]["on_attack_path"], true);
 }
+
+#[test]
+fn the_documented_condition_examples_compile_and_run() {
+    let examples = [
+        (
+            "component",
+            r#"component.kind == "database" && !component.encrypted_at_rest && component.classification == "restricted""#,
+        ),
+        ("flow", "flow.crosses_boundary && !flow.encrypted"),
+        (
+            "identity",
+            r#"identity.privileged && identity.grants.exists(g, g.access == "admin")"#,
+        ),
+        ("asset", "asset.crown_jewel && asset.stored_by.size() > 2"),
+        (
+            "component",
+            r#"component.vulnerabilities.exists(v, v.kev && v.status == "open")"#,
+        ),
+        (
+            "component",
+            r#""pci" in component.tags && !("waf" in component.controls)"#,
+        ),
+    ];
+    let (_, base) = common::load_file(&common::repo_dir().join("examples/acme-shop.yaml"));
+    for (target, when) in examples {
+        let text = format!(
+            "gambit: 1\nrules:\n  - id: doc-example\n    title: T\n    applies_to: {target}\n    when: {}\n",
+            serde_json::to_string(when).unwrap()
+        );
+        let (_, model) = common::load_text("doc.yaml", &text);
+        let (rules, diags) = CustomRules::compile(&model.rules);
+        assert!(diags.is_empty(), "{when}: {diags:?}");
+        let cx = gambit_rules::context::Context::new(&base);
+        let (_, warnings) = rules.evaluate(&cx);
+        assert!(warnings.is_empty(), "{when}: {warnings:?}");
+    }
+}

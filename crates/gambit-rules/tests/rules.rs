@@ -197,3 +197,26 @@ fn generated_rule_docs_are_up_to_date() {
         stale.join("\n")
     );
 }
+
+#[test]
+fn custom_rule_variables_in_the_docs_are_up_to_date() {
+    const START: &str = "<!-- fields:start (generated) -->\n";
+    const END: &str = "<!-- fields:end -->";
+    let path = common::repo_dir().join("docs/custom-rules.md");
+    let text = std::fs::read_to_string(&path).expect("docs/custom-rules.md");
+    let (Some(a), Some(b)) = (text.find(START), text.find(END)) else {
+        panic!("docs/custom-rules.md lacks the generated fields markers");
+    };
+    let generated = gambit_rules::custom::fields_markdown();
+    let current = &text[a + START.len()..b];
+    if current != generated {
+        if common::blessing() {
+            let updated = format!("{}{generated}{}", &text[..a + START.len()], &text[b..]);
+            std::fs::write(&path, updated).expect("write docs");
+        } else {
+            panic!(
+                "docs/custom-rules.md is stale; run `GAMBIT_BLESS=1 cargo test -p gambit-rules`"
+            );
+        }
+    }
+}

@@ -116,12 +116,19 @@ pub(crate) fn analyse(
         Some(path) => Some(load_rules_file(path, model_arg.max_size)?),
         None => None,
     };
+    let (extra, extra_sources) = match extra {
+        Some((rules, sources)) => (Some(rules), Some(sources)),
+        None => (None, None),
+    };
     let mut options = Options::new(opts.today.unwrap_or_else(gambit_rules::today_utc));
     options.scoring = scoring;
     options.sources = Some(&loaded.sources);
     options.extra_rules = extra.as_ref();
     let analysis = gambit_rules::analyze(&model, &options);
     print_diagnostics(&analysis.diagnostics, &loaded.sources);
+    if let Some(sources) = &extra_sources {
+        print_diagnostics(&analysis.extra_rule_diagnostics, sources);
+    }
     if analysis.has_errors() {
         eprintln!(
             "error: {} cannot be analysed: fix the errors above first",
@@ -139,7 +146,7 @@ pub(crate) fn analyse(
 /// Reads a `--rules` file: a YAML document whose `rules:` list has the shape of the
 /// model's `rules:` section. It is read by the model loader itself, so its errors have
 /// the same positions and wording as a model's.
-fn load_rules_file(path: &Path, max_size: u64) -> Result<CustomRules, u8> {
+fn load_rules_file(path: &Path, max_size: u64) -> Result<(CustomRules, SourceMap), u8> {
     let mut loaded = gambit_model::load_path(path, gambit_model::LoadOptions { max_size });
     loaded.diagnostics.retain(|d| d.code != "missing-version");
     print_diagnostics(&loaded.diagnostics, &loaded.sources);
@@ -165,7 +172,7 @@ fn load_rules_file(path: &Path, max_size: u64) -> Result<CustomRules, u8> {
         );
         return Err(exit::BAD_INPUT);
     }
-    Ok(rules)
+    Ok((rules, loaded.sources))
 }
 
 fn styled_stderr() -> bool {

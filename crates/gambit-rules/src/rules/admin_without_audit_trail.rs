@@ -62,6 +62,9 @@ impl Check for AdminWithoutAuditTrail {
             }
         }
         for (id, c) in cx.components() {
+            if cx.third_party(id) {
+                continue;
+            }
             let who = &admins[id.index()];
             if who.is_empty() || c.has_control("audit-logging") {
                 continue;

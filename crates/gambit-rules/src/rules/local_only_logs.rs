@@ -40,6 +40,9 @@ declare_rule! {
 impl Check for LocalOnlyLogs {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, c) in cx.components() {
+            if cx.third_party(id) {
+                continue;
+            }
             let logs = c.has_control("logging") || c.has_control("audit-logging");
             if !logs
                 || cx.facts(id).ships_logs

@@ -46,6 +46,9 @@ declare_rule! {
 impl Check for MissingBackup {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, c) in cx.components() {
+            if cx.third_party(id) {
+                continue;
+            }
             if !matches!(
                 c.kind.as_str(),
                 "database" | "object-store" | "file-share" | "data-warehouse" | "vector-store"

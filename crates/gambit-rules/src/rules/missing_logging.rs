@@ -61,6 +61,9 @@ declare_rule! {
 impl Check for MissingLogging {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, c) in cx.components() {
+            if cx.third_party(id) {
+                continue;
+            }
             let kind = c.kind.as_str();
             if EXEMPT.contains(&kind)
                 || c.has_control("logging")

@@ -59,6 +59,9 @@ declare_rule! {
 impl Check for MissingRateLimiting {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, c) in cx.components() {
+            if cx.third_party(id) {
+                continue;
+            }
             if !ENDPOINT_KINDS.contains(&c.kind.as_str())
                 || cx.facts(id).exposure != Exposure::Internet
                 || c.has_control("rate-limiting")

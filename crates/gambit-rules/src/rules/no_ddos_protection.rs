@@ -44,6 +44,9 @@ declare_rule! {
 impl Check for NoDdosProtection {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, c) in cx.components() {
+            if cx.third_party(id) {
+                continue;
+            }
             if cx.facts(id).exposure != Exposure::Internet || c.has_control("ddos-protection") {
                 continue;
             }

@@ -47,6 +47,9 @@ declare_rule! {
 impl Check for SecretOutsideVault {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, c) in cx.components() {
+            if cx.third_party(id) {
+                continue;
+            }
             if cx.facts(id).exposure == Exposure::Internet
                 || c.has_control("secrets-manager")
                 || c.kind.as_str() == "secret-store"

@@ -53,6 +53,9 @@ declare_rule! {
 impl Check for SinglePointOfFailure {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, c) in cx.components() {
+            if cx.third_party(id) {
+                continue;
+            }
             if CLIENTS.contains(&c.kind.as_str()) || c.has_control("redundancy") {
                 continue;
             }

@@ -46,6 +46,9 @@ declare_rule! {
 impl Check for UnencryptedAtRest {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, c) in cx.components() {
+            if cx.third_party(id) {
+                continue;
+            }
             if !c.is_datastore() || c.encrypted_at_rest || c.has_control("encryption-at-rest") {
                 continue;
             }
