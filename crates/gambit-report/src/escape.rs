@@ -64,14 +64,12 @@ pub fn markdown_cell(text: &str) -> String {
         .replace(['\n', '\r'], " ")
 }
 
-/// Inline Markdown text: characters that would start markup are backslash-escaped.
+/// Inline Markdown text: characters that would start markup are backslash-escaped
+/// (`<` too, so no HTML gets through; `>` only quotes at a line start, which this never is).
 pub fn markdown_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#'
-        ) {
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '|' | '#') {
             out.push('\\');
         }
         if c == '\n' || c == '\r' {

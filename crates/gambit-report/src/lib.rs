@@ -15,9 +15,16 @@
 //! Architecture invariant: every output is deterministic (same input, same bytes) and
 //! nothing here does I/O; the CLI writes files.
 
+pub mod assemble;
+pub mod csv;
 pub mod diagram;
 pub mod escape;
 pub mod highlight;
+pub mod markdown;
+pub mod sarif;
 
+pub use csv::csv;
 pub use diagram::{DiagramOptions, Focus};
 pub use highlight::Highlight;
+pub use markdown::markdown;
+pub use sarif::sarif;

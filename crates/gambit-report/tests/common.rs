@@ -13,7 +13,10 @@ pub const EXAMPLES: &[&str] = &[
 ];
 
 pub fn examples_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples")
+        .canonicalize()
+        .expect("the examples folder exists")
 }
 
 /// Loads an example; panics (failing the test) if it has errors.
@@ -35,4 +38,20 @@ pub fn load_text(text: &str) -> Model {
 /// A snapshot name from an example path: `multi-file/main.yaml` -> `multi-file-main`.
 pub fn stem(name: &str) -> String {
     name.trim_end_matches(".yaml").replace('/', "-")
+}
+
+/// The full report of an example, built as `analyze` builds it, on a fixed date so
+/// expiring acceptances do not change snapshots.
+pub fn report(name: &str) -> (gambit_rules::Report, Model, SourceMap) {
+    let (model, sources) = load(name);
+    let report = report_of(&model, &sources);
+    (report, model, sources)
+}
+
+pub fn report_of(model: &Model, sources: &SourceMap) -> gambit_rules::Report {
+    let today = gambit_rules::parse_date("2026-11-28").expect("a date");
+    let mut options = gambit_rules::Options::new(today);
+    options.sources = Some(sources);
+    let threats = gambit_rules::analyze(model, &options);
+    gambit_report::assemble::report(model, threats, &[])
 }

@@ -1,0 +1,272 @@
+//! The Markdown report: compact enough for a pull-request comment. A summary line and
+//! counts, the open high and critical threats (marked new when a baseline is given),
+//! the shortest path to each crown-jewel goal, and the choke points.
+
+use std::collections::HashSet;
+use std::fmt::Write;
+
+use gambit_model::vocab::{Severity, Vocab};
+use gambit_rules::{Report, Threat};
+
+use crate::escape::{markdown_cell as cell, markdown_text as text};
+
+/// What to put in the comment.
+#[derive(Clone, Debug)]
+pub struct MarkdownOptions {
+    /// Threat ids of the baseline report: threats not in it are marked new, and listed
+    /// first. `None`: no baseline, nothing is marked.
+    pub baseline: Option<HashSet<String>>,
+    /// At most this many threats in the table (the rest are counted).
+    pub max_threats: usize,
+    /// At most this many attack paths.
+    pub max_paths: usize,
+}
+
+impl Default for MarkdownOptions {
+    fn default() -> Self {
+        MarkdownOptions {
+            baseline: None,
+            max_threats: 25,
+            max_paths: 5,
+        }
+    }
+}
+
+/// The report as Markdown with default options.
+pub fn markdown(report: &Report) -> String {
+    markdown_with(report, &MarkdownOptions::default())
+}
+
+pub(crate) fn severity_icon(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "🟥",
+        Severity::High => "🟧",
+        Severity::Elevated => "🟨",
+        Severity::Medium => "🟦",
+        Severity::Low => "⬜",
+    }
+}
+
+pub fn markdown_with(report: &Report, options: &MarkdownOptions) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "## Gambit threat model: {}\n",
+        text(&report.model.name)
+    );
+    summary(&mut out, report);
+    threats(&mut out, report, options);
+    paths(&mut out, report, options.max_paths);
+    chokepoints(&mut out, report);
+    let _ = writeln!(
+        out,
+        "<sub>Gambit {} · model digest `{}` · run `gambit analyze MODEL` for every threat</sub>",
+        text(&report.gambit_version),
+        cell(&report.model.digest)
+    );
+    out
+}
+
+fn summary(out: &mut String, report: &Report) {
+    let s = &report.summary;
+    let open_high = s.open_threats.critical + s.open_threats.high;
+    let verdict = if open_high == 0 {
+        "✅ no open high or critical threat".to_owned()
+    } else {
+        format!(
+            "❌ **{open_high} open high or critical threat{}**",
+            plural(open_high)
+        )
+    };
+    let _ = writeln!(
+        out,
+        "{verdict} · {} threat{} in all · {} attack path{} · {} crown jewel{} exposed · {} components, {} flows\n",
+        s.threats.total(),
+        plural(s.threats.total()),
+        s.attack_paths,
+        plural(s.attack_paths),
+        s.crown_jewels_exposed,
+        plural(s.crown_jewels_exposed),
+        s.components,
+        s.flows,
+    );
+    out.push_str(
+        "| | critical | high | elevated | medium | low |\n|---|---:|---:|---:|---:|---:|\n",
+    );
+    for (label, c) in [("open", &s.open_threats), ("all", &s.threats)] {
+        let _ = writeln!(
+            out,
+            "| {label} | {} | {} | {} | {} | {} |",
+            c.critical, c.high, c.elevated, c.medium, c.low
+        );
+    }
+    out.push('\n');
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn is_high(t: &Threat) -> bool {
+    matches!(t.severity, Severity::High | Severity::Critical)
+}
+
+fn threats(out: &mut String, report: &Report, options: &MarkdownOptions) {
+    let is_new = |t: &Threat| {
+        options
+            .baseline
+            .as_ref()
+            .is_some_and(|b| !b.contains(&t.id))
+    };
+    let mut listed: Vec<&Threat> = report
+        .threats
+        .iter()
+        .filter(|t| t.open && is_high(t))
+        .collect();
+    // New first, then as the report sorts them (severity, then id).
+    listed.sort_by_key(|t| !is_new(t));
+    let heading = if options.baseline.is_some() {
+        "### Open high and critical threats (new first)"
+    } else {
+        "### Open high and critical threats"
+    };
+    let _ = writeln!(out, "{heading}\n");
+    if listed.is_empty() {
+        out.push_str("None.\n\n");
+        return;
+    }
+    out.push_str("| severity | threat | target | on attack path |\n|---|---|---|---|\n");
+    for t in listed.iter().take(options.max_threats) {
+        let new = if is_new(t) { "🆕 " } else { "" };
+        let _ = writeln!(
+            out,
+            "| {} {} | {new}**{}**<br>`{}` | `{}` ({}) | {} |",
+            severity_icon(t.severity),
+            t.severity.as_str(),
+            cell(&t.title),
+            cell(&t.id),
+            cell(&t.target),
+            t.target_kind,
+            if t.on_attack_path { "⚠️ yes" } else { "no" }
+        );
+    }
+    if listed.len() > options.max_threats {
+        let _ = writeln!(out, "\n…and {} more.", listed.len() - options.max_threats);
+    }
+    out.push('\n');
+}
+
+fn str_of<'a>(v: &'a serde_json::Value, key: &str) -> &'a str {
+    v.get(key).and_then(serde_json::Value::as_str).unwrap_or("")
+}
+
+fn num_of(v: &serde_json::Value, key: &str) -> f64 {
+    v.get(key)
+        .and_then(serde_json::Value::as_f64)
+        .unwrap_or(0.0)
+}
+
+/// "read card-tokens", or "admin db (stores card-tokens)".
+pub(crate) fn goal_label(path: &serde_json::Value) -> String {
+    let goal = path.get("goal").cloned().unwrap_or_default();
+    let asset = str_of(&goal, "asset");
+    match goal.get("component").and_then(serde_json::Value::as_str) {
+        Some(c) => format!("admin {c} (stores {asset})"),
+        None => format!("{} {asset}", str_of(&goal, "access")),
+    }
+}
+
+pub(crate) fn steps(path: &serde_json::Value) -> &[serde_json::Value] {
+    path.get("steps")
+        .and_then(serde_json::Value::as_array)
+        .map_or(&[], Vec::as_slice)
+}
+
+/// The best path of each attacker and goal, shortest (fewest steps, least effort) first.
+pub(crate) fn shortest_paths(report: &Report) -> Vec<&serde_json::Value> {
+    let mut best: Vec<&serde_json::Value> = report
+        .attack_paths
+        .iter()
+        .filter(|p| {
+            p.get("rank")
+                .and_then(serde_json::Value::as_u64)
+                .unwrap_or(1)
+                == 1
+        })
+        .collect();
+    best.sort_by(|a, b| {
+        steps(a)
+            .len()
+            .cmp(&steps(b).len())
+            .then(num_of(a, "effort").total_cmp(&num_of(b, "effort")))
+            .then(str_of(a, "attacker").cmp(str_of(b, "attacker")))
+            .then(goal_label(a).cmp(&goal_label(b)))
+    });
+    best
+}
+
+fn paths(out: &mut String, report: &Report, max: usize) {
+    out.push_str("### Shortest paths to crown jewels\n\n");
+    let best = shortest_paths(report);
+    if best.is_empty() {
+        out.push_str("No attack path reaches a crown jewel.\n\n");
+        return;
+    }
+    for p in best.iter().take(max) {
+        let _ = writeln!(
+            out,
+            "**{} → {}** ({} step{}, effort {}, likelihood {})\n",
+            text(str_of(p, "attacker")),
+            text(&goal_label(p)),
+            steps(p).len(),
+            plural(steps(p).len()),
+            num_of(p, "effort"),
+            num_of(p, "likelihood"),
+        );
+        for (i, s) in steps(p).iter().enumerate() {
+            let technique = str_of(s, "technique");
+            let technique = if technique.is_empty() || technique == "-" {
+                String::new()
+            } else {
+                format!(" ({})", cell(technique))
+            };
+            let _ = writeln!(
+                out,
+                "{}. {} `{}` via {}{technique}",
+                i + 1,
+                cell(str_of(s, "gains")),
+                cell(str_of(s, "on")),
+                text(str_of(s, "via")),
+            );
+        }
+        out.push('\n');
+    }
+    if best.len() > max {
+        let _ = writeln!(out, "…and {} more goals reached.\n", best.len() - max);
+    }
+}
+
+fn chokepoints(out: &mut String, report: &Report) {
+    out.push_str("### Choke points\n\n");
+    if report.chokepoints.is_empty() {
+        out.push_str("None: no attack path to cut.\n\n");
+        return;
+    }
+    out.push_str("Fix these first: together they cut every path to the crown jewels.\n\n");
+    out.push_str("| # | fix | kind | cuts |\n|---:|---|---|---:|\n");
+    for (i, c) in report.chokepoints.iter().enumerate() {
+        let cuts = c
+            .get("cuts")
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(0);
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {cuts} path{} |",
+            i + 1,
+            cell(str_of(c, "fix")),
+            cell(str_of(c, "kind")),
+            plural(cuts as usize)
+        );
+    }
+    out.push('\n');
+}

@@ -1,0 +1,384 @@
+//! SARIF 2.1.0, for code-scanning services: the rule catalog in `tool.driver.rules`
+//! (built-in rules with their documentation, the model's custom rules, and a minimal
+//! entry for any other rule a threat names), and one result per threat located at the
+//! line and column where its target is written in the model, so reviewers see it on
+//! the YAML. Closed threats (mitigated, accepted, false positive) are results with a
+//! `suppressions` entry, as SARIF means them to be.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use gambit_model::vocab::{Severity, Stride, Vocab};
+use gambit_model::{ElementId, Model, SourceMap, Span};
+use gambit_rules::{Report, Threat, registry, scoring};
+use serde_json::{Value, json};
+
+pub const SCHEMA_URI: &str =
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+
+/// The fingerprint key: the threat id is stable across runs and versions.
+pub const FINGERPRINT: &str = "gambitThreatId/v1";
+
+/// SARIF with locations relative to the current directory.
+pub fn sarif(report: &Report, model: &Model, sources: &SourceMap) -> Value {
+    let cwd = std::env::current_dir().ok();
+    sarif_relative_to(report, model, sources, cwd.as_deref())
+}
+
+/// SARIF with file locations made relative to `base` where they lie under it.
+pub fn sarif_relative_to(
+    report: &Report,
+    model: &Model,
+    sources: &SourceMap,
+    base: Option<&Path>,
+) -> Value {
+    let rules = catalog(report, model);
+    let index: BTreeMap<&str, usize> = rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i))
+        .collect();
+    let results: Vec<Value> = report
+        .threats
+        .iter()
+        .map(|t| result(t, index.get(t.rule.as_str()).copied(), model, sources, base))
+        .collect();
+    json!({
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "Gambit",
+                "version": report.gambit_version,
+                "semanticVersion": report.gambit_version,
+                "informationUri": env!("CARGO_PKG_REPOSITORY"),
+                "rules": rules.iter().map(RuleEntry::to_json).collect::<Vec<_>>(),
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+            "properties": {
+                "model": report.model.name,
+                "digest": report.model.digest,
+                "attack_paths": report.summary.attack_paths,
+                "crown_jewels_exposed": report.summary.crown_jewels_exposed,
+            },
+        }],
+    })
+}
+
+/// SARIF's four levels from Gambit's five severities.
+pub fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical | Severity::High => "error",
+        Severity::Elevated | Severity::Medium => "warning",
+        Severity::Low => "note",
+    }
+}
+
+/// GitHub's `security-severity` (a CVSS-like 0–10 score) for ranking alerts.
+fn security_severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Elevated => "6.5",
+        Severity::Medium => "5.0",
+        Severity::Low => "2.0",
+    }
+}
+
+struct RuleEntry {
+    id: String,
+    title: String,
+    summary: String,
+    help: String,
+    stride: Vec<Stride>,
+    cwe: Vec<String>,
+    severity: Severity,
+}
+
+impl RuleEntry {
+    fn to_json(&self) -> Value {
+        let mut tags = vec!["security".to_owned(), "threat-model".to_owned()];
+        tags.extend(self.stride.iter().map(|s| s.as_str().to_owned()));
+        tags.extend(self.cwe.iter().filter_map(|c| cwe_tag(c)));
+        json!({
+            "id": self.id,
+            "name": pascal_case(&self.id),
+            "shortDescription": {"text": self.title},
+            "fullDescription": {"text": self.summary},
+            "help": {"text": self.help, "markdown": self.help},
+            "defaultConfiguration": {"level": level(self.severity)},
+            "properties": {
+                "tags": tags,
+                "security-severity": security_severity(self.severity),
+                "precision": "medium",
+                "problem.severity": match level(self.severity) { "error" => "error", "warning" => "warning", _ => "recommendation" },
+                "stride": self.stride.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+                "cwe": self.cwe,
+            },
+        })
+    }
+}
+
+/// `CWE-319` as GitHub's tag `external/cwe/cwe-319`.
+fn cwe_tag(cwe: &str) -> Option<String> {
+    let n = cwe
+        .trim()
+        .strip_prefix("CWE-")
+        .or_else(|| cwe.trim().strip_prefix("cwe-"))?;
+    n.chars()
+        .all(|c| c.is_ascii_digit())
+        .then(|| format!("external/cwe/cwe-{n}"))
+}
+
+fn pascal_case(id: &str) -> String {
+    id.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut cs = w.chars();
+            cs.next().map_or_else(String::new, |f| {
+                f.to_ascii_uppercase().to_string() + cs.as_str()
+            })
+        })
+        .collect()
+}
+
+/// Every rule a result can name: the built-in catalog, the model's custom rules, and
+/// any other rule a threat comes from (e.g. a `--rules` file), sorted by id.
+fn catalog(report: &Report, model: &Model) -> Vec<RuleEntry> {
+    let mut rules: BTreeMap<String, RuleEntry> = BTreeMap::new();
+    for m in registry::metas() {
+        rules.insert(
+            m.id.to_owned(),
+            RuleEntry {
+                id: m.id.to_owned(),
+                title: m.title.to_owned(),
+                summary: m.summary(),
+                help: m.doc(),
+                stride: m.stride.to_vec(),
+                cwe: m.cwe.iter().map(|s| (*s).to_owned()).collect(),
+                severity: scoring::severity(m.likelihood, m.impact),
+            },
+        );
+    }
+    for r in &model.rules {
+        let description = r.description.clone().unwrap_or_else(|| r.title.clone());
+        let mut help = format!(
+            "{description}\n\nCondition (CEL, on each {}): `{}`",
+            r.applies_to.as_str(),
+            r.when
+        );
+        if let Some(m) = &r.mitigation {
+            help.push_str(&format!("\n\nHow to fix: {m}"));
+        }
+        rules.entry(r.id.clone()).or_insert(RuleEntry {
+            id: r.id.clone(),
+            title: r.title.clone(),
+            summary: description,
+            help,
+            stride: r.stride.clone(),
+            cwe: r.cwe.clone(),
+            severity: scoring::severity(r.likelihood, r.impact),
+        });
+    }
+    for t in &report.threats {
+        rules.entry(t.rule.clone()).or_insert_with(|| RuleEntry {
+            id: t.rule.clone(),
+            title: t.title.clone(),
+            summary: t.title.clone(),
+            help: format!("{}\n\nHow to fix: {}", t.title, t.mitigations.join("; ")),
+            stride: t.stride.clone(),
+            cwe: t.references.cwe.clone(),
+            severity: t.severity,
+        });
+    }
+    rules.into_values().collect()
+}
+
+/// Where a threat's target is written: the threat's own span, else the element's.
+fn span_of(t: &Threat, model: &Model) -> Option<Span> {
+    if t.span != Span::default() {
+        return Some(t.span);
+    }
+    if let Some(f) = model.flows.iter().find(|f| f.id == t.target) {
+        return Some(f.span);
+    }
+    let e: ElementId = model.lookup(&t.target)?;
+    let span = model.element_name(e).1;
+    (span != Span::default()).then_some(span)
+}
+
+fn result(
+    t: &Threat,
+    rule_index: Option<usize>,
+    model: &Model,
+    sources: &SourceMap,
+    base: Option<&Path>,
+) -> Value {
+    let mut message = format!("{}: {}", t.title, t.rationale);
+    if !t.mitigations.is_empty() {
+        message.push_str(&format!(". Fix: {}", t.mitigations.join("; ")));
+    }
+    let mut result = json!({
+        "ruleId": t.rule,
+        "level": level(t.severity),
+        "message": {"text": message},
+        "partialFingerprints": {FINGERPRINT: t.id},
+        "properties": {
+            "threat": t.id,
+            "severity": t.severity.as_str(),
+            "likelihood": t.likelihood.as_str(),
+            "impact": t.impact.as_str(),
+            "status": t.status.as_str(),
+            "open": t.open,
+            "on_attack_path": t.on_attack_path,
+            "stride": t.stride.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+            "assets": t.assets,
+        },
+    });
+    if let Some(i) = rule_index {
+        result["ruleIndex"] = json!(i);
+    }
+    let mut location = json!({
+        "logicalLocations": [{"fullyQualifiedName": t.target, "kind": t.target_kind}],
+    });
+    if let Some(physical) = span_of(t, model).and_then(|s| physical_location(s, sources, base)) {
+        location["physicalLocation"] = physical;
+    }
+    result["locations"] = json!([location]);
+    if !t.open {
+        let mut suppression = json!({
+            "kind": "external",
+            "status": "accepted",
+        });
+        let justification = t
+            .decision
+            .as_ref()
+            .and_then(|d| d.justification.clone())
+            .or_else(|| t.status_note.clone())
+            .unwrap_or_else(|| format!("status {} in the model's risks:", t.status.as_str()));
+        suppression["justification"] = json!(justification);
+        result["suppressions"] = json!([suppression]);
+    }
+    result
+}
+
+fn physical_location(span: Span, sources: &SourceMap, base: Option<&Path>) -> Option<Value> {
+    let (_, file) = sources.files().find(|(id, _)| *id == span.file)?;
+    let start = file.line_col(span.start);
+    let end = file.line_col(span.end.max(span.start));
+    let path: PathBuf = file
+        .path
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(&file.name));
+    let (uri, relative) = uri_of(&path, base);
+    let mut artifact = json!({"uri": uri});
+    if relative {
+        artifact["uriBaseId"] = json!("%SRCROOT%");
+    }
+    Some(json!({
+        "artifactLocation": artifact,
+        "region": {
+            "startLine": start.line,
+            "startColumn": start.column,
+            "endLine": end.line,
+            "endColumn": end.column,
+        },
+    }))
+}
+
+/// A URI reference for a path: relative (with `/`) to `base` when the file lies under
+/// it, else a `file://` URI. Returns whether it is relative.
+fn uri_of(path: &Path, base: Option<&Path>) -> (String, bool) {
+    let absolute = match base {
+        Some(b) if !path.is_absolute() => normalize(&b.join(path)),
+        _ => normalize(path),
+    };
+    match base.and_then(|b| absolute.strip_prefix(normalize(b)).ok()) {
+        Some(rel) => (percent_encode(&slashes(rel)), true),
+        None if absolute.is_absolute() => (
+            format!("file://{}", percent_encode(&slashes(&absolute))),
+            false,
+        ),
+        None => (percent_encode(&slashes(&absolute)), true),
+    }
+}
+
+/// Removes `.` and folds `..` without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+fn slashes(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// Percent-encodes everything but unreserved characters and `/`.
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_relative_to_the_base_and_encoded() {
+        let base = Path::new("/repo");
+        assert_eq!(
+            uri_of(Path::new("/repo/models/a b.yaml"), Some(base)),
+            ("models/a%20b.yaml".to_owned(), true)
+        );
+        assert_eq!(
+            uri_of(Path::new("./m.yaml"), Some(base)),
+            ("m.yaml".to_owned(), true)
+        );
+        assert_eq!(
+            uri_of(Path::new("crates/x/../../m.yaml"), Some(base)),
+            ("m.yaml".to_owned(), true)
+        );
+        assert_eq!(
+            uri_of(Path::new("../up.yaml"), Some(base)),
+            ("file:///up.yaml".to_owned(), false)
+        );
+        assert_eq!(
+            uri_of(Path::new("/elsewhere/m.yaml"), Some(base)),
+            ("file:///elsewhere/m.yaml".to_owned(), false)
+        );
+        assert_eq!(
+            uri_of(Path::new("<stdin>"), None),
+            ("%3Cstdin%3E".to_owned(), true)
+        );
+    }
+
+    #[test]
+    fn cwe_ids_become_github_tags() {
+        assert_eq!(cwe_tag("CWE-319").as_deref(), Some("external/cwe/cwe-319"));
+        assert_eq!(cwe_tag("not a cwe"), None);
+        assert_eq!(
+            pascal_case("unencrypted-communication"),
+            "UnencryptedCommunication"
+        );
+    }
+}
