@@ -198,6 +198,51 @@ const CEL_TYPE_NAMES: &[&str] = &[
 /// The longest condition accepted, in bytes.
 pub const MAX_CONDITION: usize = 4096;
 
+/// The deepest bracket nesting accepted in a condition.
+pub const MAX_NESTING: usize = 64;
+
+/// CEL's parser and interpreter recurse once per nesting level and per operand of a
+/// chain, with large frames; they run on a thread with this much stack so that no
+/// condition within the limits above can overflow it.
+const CEL_STACK: usize = 256 << 20;
+
+/// Runs `f` on a thread with a large stack. `None` when `f` panicked (a bug in the CEL
+/// crate on some input); runs `f` in place if no thread can be started.
+fn with_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> Option<T> {
+    let mut slot = Some(f);
+    let outcome = std::thread::scope(|scope| {
+        let cell = &mut slot;
+        std::thread::Builder::new()
+            .name("cel".to_owned())
+            .stack_size(CEL_STACK)
+            .spawn_scoped(scope, move || cell.take().map(|f| f()))
+            .ok()
+            .map(|handle| handle.join())
+    });
+    match outcome {
+        Some(Ok(result)) => result,
+        Some(Err(_)) => None,
+        None => slot.take().map(|f| f()),
+    }
+}
+
+/// The deepest nesting of (), [] and {} in a text.
+fn nesting(text: &str) -> usize {
+    let mut depth = 0usize;
+    let mut deepest = 0;
+    for b in text.bytes() {
+        match b {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
 struct Compiled {
     rule: CustomRule,
     program: Program,
@@ -249,7 +294,17 @@ impl CustomRules {
                 continue;
             }
             seen.insert(&rule.id, rule.span);
-            match compile_one(rule, sources) {
+            let compiled = with_big_stack(|| compile_one(rule, sources)).unwrap_or_else(|| {
+                Err(vec![
+                    Diagnostic::error(
+                        "invalid-rule",
+                        format!("the condition of `{}` could not be compiled", rule.id),
+                    )
+                    .at(rule.when_span)
+                    .help("simplify the condition; this is a bug in Gambit's CEL engine, please report it"),
+                ])
+            });
+            match compiled {
                 Ok(program) => out.rules.push(Compiled {
                     rule: rule.clone(),
                     program,
@@ -299,27 +354,9 @@ impl CustomRules {
         let mut threats = Vec::new();
         let mut diags = Vec::new();
         for compiled in &self.rules {
-            let (var, _) = fields(compiled.rule.applies_to);
-            let mut first_error = None;
-            for (target, value, assets) in elements(cx, compiled.rule.applies_to) {
-                let mut ctx = CelContext::default();
-                ctx.add_variable_from_value(var, value);
-                match compiled.program.execute(&ctx) {
-                    Ok(Value::Bool(true)) => {
-                        threats.push(threat(cx, &compiled.rule, target, assets))
-                    }
-                    Ok(Value::Bool(false)) => {}
-                    Ok(other) => {
-                        first_error.get_or_insert_with(|| {
-                            format!("the condition gave {other:?}, not true or false")
-                        });
-                    }
-                    Err(e) => {
-                        first_error
-                            .get_or_insert_with(|| format!("on `{}`: {e}", target.name(cx.model)));
-                    }
-                }
-            }
+            let (found, first_error) = with_big_stack(|| evaluate_rule(cx, compiled))
+                .unwrap_or_else(|| (Vec::new(), Some("the CEL engine failed".to_owned())));
+            threats.extend(found);
             if let Some(message) = first_error {
                 diags.push(
                     Diagnostic::warning(
@@ -333,6 +370,30 @@ impl CustomRules {
         }
         (threats, diags)
     }
+}
+
+/// One rule over every element of its kind: the threats, and the first failure.
+fn evaluate_rule(cx: &Context<'_>, compiled: &Compiled) -> (Vec<Threat>, Option<String>) {
+    let (var, _) = fields(compiled.rule.applies_to);
+    let mut threats = Vec::new();
+    let mut first_error = None;
+    for (target, value, assets) in elements(cx, compiled.rule.applies_to) {
+        let mut ctx = CelContext::default();
+        ctx.add_variable_from_value(var, value);
+        match compiled.program.execute(&ctx) {
+            Ok(Value::Bool(true)) => threats.push(threat(cx, &compiled.rule, target, assets)),
+            Ok(Value::Bool(false)) => {}
+            Ok(other) => {
+                first_error.get_or_insert_with(|| {
+                    format!("the condition gave {other:?}, not true or false")
+                });
+            }
+            Err(e) => {
+                first_error.get_or_insert_with(|| format!("on `{}`: {e}", target.name(cx.model)));
+            }
+        }
+    }
+    (threats, first_error)
 }
 
 fn threat(cx: &Context<'_>, rule: &CustomRule, target: Target, assets: Vec<AssetId>) -> Threat {
@@ -384,6 +445,18 @@ fn compile_one(rule: &CustomRule, sources: Option<&SourceMap>) -> Result<Program
                 "invalid-rule",
                 format!(
                     "the condition of `{}` is longer than {MAX_CONDITION} bytes",
+                    rule.id
+                ),
+            )
+            .at(rule.when_span),
+        ]);
+    }
+    if nesting(&rule.when) > MAX_NESTING {
+        return Err(vec![
+            Diagnostic::error(
+                "invalid-rule",
+                format!(
+                    "the condition of `{}` nests brackets more than {MAX_NESTING} deep",
                     rule.id
                 ),
             )
