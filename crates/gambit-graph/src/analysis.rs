@@ -311,6 +311,20 @@ impl<'m> Analysis<'m> {
         out
     }
 
+    /// How many crown-jewel assets some attacker can read or write (for `analyze`'s
+    /// summary).
+    pub fn crown_jewels_exposed(&self) -> usize {
+        self.model
+            .crown_jewels()
+            .filter(|&a| {
+                self.attackers.iter().any(|at| {
+                    at.graph.has(&self.index, Fact::Read(a))
+                        || at.graph.has(&self.index, Fact::Write(a))
+                })
+            })
+            .count()
+    }
+
     /// Which model elements lie on the best path to some crown-jewel goal, for marking
     /// threats `on_attack_path`.
     pub fn on_attack_path(&self) -> OnAttackPath {

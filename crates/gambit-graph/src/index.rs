@@ -172,7 +172,11 @@ impl Index {
             grants_on,
             taint_targets,
             fix_bases,
-            control_bits: model.components.iter().map(crate::score::control_bits).collect(),
+            control_bits: model
+                .components
+                .iter()
+                .map(crate::score::control_bits)
+                .collect(),
             adj: crate::adjacency::Adjacency::new(model),
         }
     }

@@ -198,3 +198,60 @@ fn mermaid(paths: &[AttackPath]) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gambit_graph::{GoalOut, Step};
+
+    fn sample() -> Vec<AttackPath> {
+        vec![AttackPath {
+            attacker: "internet".into(),
+            goal: GoalOut {
+                access: "read",
+                asset: "pii".into(),
+                component: None,
+            },
+            likelihood: 0.5,
+            effort: 2.5,
+            rank: 1,
+            steps: vec![
+                Step {
+                    gains: "exec",
+                    on: "web".into(),
+                    technique: "T1190",
+                    via: "CVE-1".into(),
+                    likelihood: 0.5,
+                    effort: 2.0,
+                },
+                Step {
+                    gains: "read",
+                    on: "pii".into(),
+                    technique: "T1005",
+                    via: "say \"hi\"".into(),
+                    likelihood: 1.0,
+                    effort: 0.5,
+                },
+            ],
+        }]
+    }
+
+    #[test]
+    fn text_numbers_the_steps() {
+        let t = text(&sample());
+        assert!(t.starts_with("internet -> read pii  path 1: effort 2.5, likelihood 0.5"));
+        assert!(t.contains(" 1. exec") && t.contains(" 2. read"));
+        assert_eq!(text(&[]), "No attack path reaches a crown jewel.\n");
+    }
+
+    #[test]
+    fn dot_and_mermaid_escape_quotes_and_chain_steps() {
+        let d = dot(&sample());
+        assert!(d.contains("p0s0 -> p0s1;"));
+        assert!(d.contains("say \\\"hi\\\""));
+        let m = mermaid(&sample());
+        assert!(m.starts_with("flowchart LR\n"));
+        assert!(m.contains("p0s0 --> p0s1"));
+        assert!(m.contains("say #quot;hi#quot;") && !m.contains("say \"hi\""));
+    }
+}

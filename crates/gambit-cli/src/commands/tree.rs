@@ -135,3 +135,43 @@ fn mermaid(n: &TreeNode, next: &mut usize, s: &mut String) -> usize {
     }
     id
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(kind: &'static str, label: &str, children: Vec<TreeNode>) -> TreeNode {
+        TreeNode {
+            kind,
+            label: label.into(),
+            effort: Some(1.0),
+            likelihood: Some(0.5),
+            children,
+        }
+    }
+
+    #[test]
+    fn renderers_draw_every_node_and_edge() {
+        let tree = node(
+            "or",
+            "compromise pii",
+            vec![node(
+                "and",
+                "read pii",
+                vec![node("leaf", "T1005 \"x\"", vec![])],
+            )],
+        );
+        let mut s = String::new();
+        text(&tree, "", true, true, &mut s);
+        assert_eq!(s.lines().count(), 3);
+        assert!(s.starts_with("OR compromise pii  [effort 1, likelihood 0.5]"));
+        assert!(s.contains("└─ AND read pii"));
+        let mut d = String::new();
+        dot(&tree, &mut 0, &mut d);
+        assert!(d.contains("n0 -> n1;") && d.contains("n1 -> n2;"));
+        assert!(d.contains("\\\"x\\\""));
+        let mut m = String::new();
+        mermaid(&tree, &mut 0, &mut m);
+        assert!(m.contains("n0 --> n1") && m.contains("#quot;x#quot;"));
+    }
+}
