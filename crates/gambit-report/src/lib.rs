@@ -20,11 +20,13 @@ pub mod csv;
 pub mod diagram;
 pub mod escape;
 pub mod highlight;
+pub mod html;
 pub mod markdown;
 pub mod sarif;
 
 pub use csv::csv;
 pub use diagram::{DiagramOptions, Focus};
 pub use highlight::Highlight;
+pub use html::html;
 pub use markdown::markdown;
 pub use sarif::sarif;

@@ -326,3 +326,58 @@ fn the_rule_catalog_has_every_builtin_and_custom_rule() {
     sorted.sort();
     assert_eq!(ids, sorted, "rules are sorted by id");
 }
+
+#[test]
+fn html_snapshots() {
+    for name in common::EXAMPLES {
+        let (report, model, _) = common::report(name);
+        insta::assert_snapshot!(
+            format!("html-{}", common::stem(name)),
+            gambit_report::html(&report, &model)
+        );
+    }
+}
+
+#[test]
+fn html_is_self_contained_and_escapes_the_model() {
+    let model = common::load_text(
+        "gambit: 1\nname: '</script><script>alert(1)</script>'\ndescription: '<img src=x onerror=alert(2)>'\ncomponents:\n  web: {kind: web-app, public: true, description: '\"><b>'}\n",
+    );
+    let loaded_sources = gambit_model::SourceMap::default();
+    let report = common::report_of(&model, &loaded_sources);
+    let html = gambit_report::html(&report, &model);
+    assert!(!html.contains("<script>alert"), "no script from the model");
+    assert!(!html.contains("<img src=x"), "no markup from the model");
+    assert!(html.contains("&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"));
+    // Nothing is fetched: no external URL in any src or href, and a CSP forbids it anyway.
+    for attr in ["src=\"http", "href=\"http", "url(http", "@import"] {
+        assert!(!html.contains(attr), "{attr} in the report");
+    }
+    assert!(html.contains("Content-Security-Policy") && html.contains("default-src 'none'"));
+    assert_eq!(
+        html.matches("<script").count(),
+        2,
+        "the data block and the inline script only"
+    );
+}
+
+#[test]
+fn html_lists_every_threat_and_every_path() {
+    let (report, model, _) = common::report("acme-shop.yaml");
+    let html = gambit_report::html(&report, &model);
+    for t in &report.threats {
+        assert!(
+            html.contains(&format!("data-id=\"{}\"", t.id.replace('>', "&gt;"))),
+            "{} in the table",
+            t.id
+        );
+    }
+    assert_eq!(
+        html.matches("class=\"path-btn\"").count(),
+        report.attack_paths.len()
+    );
+    assert_eq!(
+        html.matches("<g class=\"node component").count(),
+        model.components.len()
+    );
+}
