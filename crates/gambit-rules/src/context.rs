@@ -293,6 +293,16 @@ impl<'m> Context<'m> {
     }
 }
 
+/// A flow's protocol in lower case, allocating only when it has capitals.
+pub fn protocol_lower(f: &Flow) -> Option<std::borrow::Cow<'_, str>> {
+    let p = f.protocol.as_deref()?;
+    Some(if p.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(p.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(p)
+    })
+}
+
 pub fn zone_trust(model: &Model, z: ZoneId) -> Trust {
     if z == model.internet() {
         Trust::Untrusted

@@ -72,7 +72,7 @@ impl Check for CommandInjection {
                 .map(|&f| &cx.model[f])
                 .filter(|f| {
                     f.protocol.as_deref().is_some_and(|p| {
-                        COMMAND_PROTOCOLS.contains(&p.to_ascii_lowercase().as_str())
+                        COMMAND_PROTOCOLS.iter().any(|c| c.eq_ignore_ascii_case(p))
                     })
                 })
                 .collect();

@@ -76,7 +76,7 @@ impl Check for ExposedManagementInterface {
                 let admin = flow
                     .protocol
                     .as_deref()
-                    .is_some_and(|p| ADMIN_PROTOCOLS.contains(&p.to_ascii_lowercase().as_str()));
+                    .is_some_and(|p| ADMIN_PROTOCOLS.iter().any(|a| a.eq_ignore_ascii_case(p)));
                 if admin && cx.is_untrusted(flow.from) {
                     facts.push(format!(
                         "{} reaches it over {} from the internet",

@@ -51,7 +51,7 @@ impl Check for LdapInjection {
             let is_ldap = f
                 .protocol
                 .as_deref()
-                .is_some_and(|p| p.to_ascii_lowercase().starts_with("ldap"));
+                .is_some_and(|p| p.get(..4).is_some_and(|h| h.eq_ignore_ascii_case("ldap")));
             let gambit_model::Endpoint::Component(from_id) = f.from else {
                 continue;
             };

@@ -21,7 +21,11 @@ pub(crate) const NOSQL_PROTOCOLS: &[&str] = &[
 
 pub(crate) fn is_nosql(protocol: Option<&str>) -> bool {
     protocol.is_some_and(|p| {
-        let p = p.to_ascii_lowercase();
+        let p = if p.bytes().any(|b| b.is_ascii_uppercase()) {
+            std::borrow::Cow::Owned(p.to_ascii_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(p)
+        };
         NOSQL_PROTOCOLS.iter().any(|n| p.contains(n))
     })
 }
