@@ -10,8 +10,6 @@ const MANAGEMENT_KINDS: &[&str] = &[
     "monitoring",
     "logging",
     "secret-store",
-    "repository",
-    "artifact-registry",
     "bastion",
     "model-registry",
 ];
@@ -23,8 +21,8 @@ const ADMIN_PROTOCOLS: &[&str] = &[
 declare_rule! {
     /// ## What it finds
     /// A management interface reachable from the internet: a management-plane
-    /// component (CI/CD, Kubernetes API, monitoring, secret store, repository, bastion,
-    /// ...) that is public, or any flow from an untrusted party over a remote
+    /// component (CI/CD, Kubernetes API, monitoring, logging, secret store, model
+    /// registry, bastion) that is public, or any flow from an untrusted party over a remote
     /// administration protocol (SSH, RDP, VNC, WinRM, SMB, the Kubernetes API). A
     /// bastion with the `mfa` control is accepted.
     ///

@@ -1,4 +1,5 @@
-use gambit_model::vocab::Authentication;
+use gambit_model::GrantTarget;
+use gambit_model::vocab::{Access, Authentication};
 
 use crate::context::Context;
 use crate::declare_rule;
@@ -8,8 +9,8 @@ use crate::rule::Check;
 declare_rule! {
     /// ## What it finds
     /// A logging or monitoring component that accepts unauthenticated writes (a flow
-    /// into it with `authentication: none`), or that a workload identity of a component
-    /// it watches can write to or administer.
+    /// into it with `authentication: none`), or that the identity of a component it
+    /// watches can administer (`admin`: delete or reconfigure, not just append).
     ///
     /// ## Why it matters
     /// Logs are evidence. If anyone on the network can forge entries, or a compromised
@@ -63,15 +64,19 @@ impl Check for LogTampering {
                     anonymous.join(", ")
                 ));
             }
-            for (iid, identity) in cx.identities() {
+            for (_, identity) in cx.identities() {
                 let sources = identity
                     .runs_on
                     .iter()
                     .filter(|&&r| r != id && cx.facts(r).ships_logs);
                 let names: Vec<&str> = sources.map(|&r| cx.model[r].id.as_str()).collect();
-                if !names.is_empty() && cx.writable_by(iid).contains(&id) {
+                let admin = identity
+                    .grants
+                    .iter()
+                    .any(|g| g.access == Access::Admin && g.target == GrantTarget::Component(id));
+                if !names.is_empty() && admin {
                     facts.push(format!(
-                        "{} (identity of {}) can write to or administer it",
+                        "{} (identity of {}) can administer it",
                         identity.id,
                         names.join(", ")
                     ));
