@@ -418,8 +418,12 @@ pub fn candidate_goals(model: &Model, assets: Option<&[AssetId]>) -> Vec<Goal> {
             asset: a,
         });
     }
+    let mut is_target = vec![false; model.assets.len()];
+    for &a in &targets {
+        is_target[a.index()] = true;
+    }
     for (ci, c) in model.components.iter().enumerate() {
-        if let Some(&a) = c.stores.iter().find(|a| targets.contains(a)) {
+        if let Some(&a) = c.stores.iter().find(|a| is_target[a.index()]) {
             goals.push(Goal {
                 fact: Fact::Admin(ComponentId(ci as u32)),
                 asset: a,
