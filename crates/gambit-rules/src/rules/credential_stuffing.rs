@@ -49,6 +49,9 @@ declare_rule! {
 impl Check for CredentialStuffing {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, c) in cx.components() {
+            if cx.third_party(id) {
+                continue;
+            }
             if c.has_control("mfa") {
                 continue;
             }

@@ -49,6 +49,9 @@ declare_rule! {
 impl Check for CrossSiteRequestForgery {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, c) in cx.components() {
+            if cx.third_party(id) {
+                continue;
+            }
             if c.kind.as_str() != "web-app" || c.has_control("csrf-protection") {
                 continue;
             }

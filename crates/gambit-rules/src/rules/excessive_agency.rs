@@ -50,6 +50,9 @@ declare_rule! {
 impl Check for ExcessiveAgency {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, c) in cx.components() {
+            if cx.third_party(id) {
+                continue;
+            }
             if c.kind.as_str() != "llm-agent" || c.has_control("human-approval") {
                 continue;
             }
@@ -78,6 +81,8 @@ impl Check for ExcessiveAgency {
                     targets.extend(cx.writable_by(i));
                 }
             }
+            // Calling a model or shipping logs is not acting on the world.
+            targets.retain(|&t| !cx.model[t].is_llm() && !cx.is_log_sink(&cx.model[t]));
             targets.sort();
             targets.dedup();
             if !targets.is_empty() {

@@ -62,6 +62,9 @@ declare_rule! {
 impl Check for ExposedManagementInterface {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, c) in cx.components() {
+            if cx.third_party(id) {
+                continue;
+            }
             if c.kind.as_str() == "bastion" && c.has_control("mfa") {
                 continue;
             }

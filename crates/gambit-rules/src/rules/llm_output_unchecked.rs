@@ -50,6 +50,9 @@ declare_rule! {
 impl Check for LlmOutputUnchecked {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, c) in cx.components() {
+            if cx.third_party(id) {
+                continue;
+            }
             if !c.is_llm() || c.has_control("output-validation") || !cx.facts(id).untrusted_input {
                 continue;
             }
@@ -66,7 +69,8 @@ impl Check for LlmOutputUnchecked {
                     }
                     _ => None,
                 })
-                .filter(|&k| k != id)
+                // Other models and log sinks do not interpret the output.
+                .filter(|&k| k != id && !cx.model[k].is_llm() && !cx.is_log_sink(&cx.model[k]))
                 .collect();
             consumers.sort();
             consumers.dedup();

@@ -56,6 +56,9 @@ declare_rule! {
 impl Check for LlmSensitiveDataDisclosure {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, c) in cx.components() {
+            if cx.third_party(id) {
+                continue;
+            }
             if !c.is_llm() || c.has_control("output-validation") || c.has_control("dlp") {
                 continue;
             }

@@ -69,6 +69,9 @@ declare_rule! {
 impl Check for MissingAuthentication {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, c) in cx.components() {
+            if cx.third_party(id) {
+                continue;
+            }
             if c.is_datastore() || NOT_APPLICABLE.contains(&c.kind.as_str()) {
                 continue;
             }

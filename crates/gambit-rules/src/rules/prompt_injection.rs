@@ -51,6 +51,9 @@ declare_rule! {
 impl Check for PromptInjection {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, c) in cx.components() {
+            if cx.third_party(id) {
+                continue;
+            }
             if !c.is_llm() || c.has_control("prompt-isolation") {
                 continue;
             }

@@ -52,6 +52,9 @@ declare_rule! {
 impl Check for TrainingDataPoisoning {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, c) in cx.components() {
+            if cx.third_party(id) {
+                continue;
+            }
             let training = TRAINING_KINDS.contains(&c.kind.as_str())
                 || c.tags.iter().any(|t| TRAINING_TAGS.contains(&t.as_str()));
             if !training || c.has_control("input-validation") {

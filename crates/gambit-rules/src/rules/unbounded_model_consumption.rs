@@ -44,6 +44,9 @@ declare_rule! {
 impl Check for UnboundedModelConsumption {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, c) in cx.components() {
+            if cx.third_party(id) {
+                continue;
+            }
             if !c.is_llm()
                 || c.has_control("rate-limiting")
                 || cx.facts(id).exposure < Exposure::Partner

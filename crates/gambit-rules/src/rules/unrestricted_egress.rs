@@ -48,6 +48,9 @@ declare_rule! {
 impl Check for UnrestrictedEgress {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, c) in cx.components() {
+            if cx.third_party(id) {
+                continue;
+            }
             if c.has_control("egress-filtering") || c.has_control("dlp") {
                 continue;
             }
