@@ -323,7 +323,56 @@ const EXACT_BUDGET: usize = 200_000;
 /// A least-cost set hitting every set (each non-empty). Returns it and whether it is
 /// proven optimal.
 pub fn hitting_set(sets: &[&[u32]], cost: impl Fn(u32) -> f64) -> (Vec<u32>, bool) {
-    let greedy = greedy(sets, &cost);
+    let mut answer = Vec::new();
+    let mut optimal = true;
+    // Constraints that share no candidate are independent problems: solve each on its
+    // own, so many small ones (one per account, say) are each solved exactly.
+    for group in independent_groups(sets) {
+        let part: Vec<&[u32]> = group.iter().map(|&i| sets[i]).collect();
+        let (fixes, exact) = solve_group(&part, &cost);
+        answer.extend(fixes);
+        optimal &= exact;
+    }
+    answer.sort_unstable();
+    answer.dedup();
+    (answer, optimal)
+}
+
+/// Groups of constraint indices connected through shared candidates (union-find).
+fn independent_groups(sets: &[&[u32]]) -> Vec<Vec<usize>> {
+    let mut parent: Vec<usize> = (0..sets.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let mut owner: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+    for (i, s) in sets.iter().enumerate() {
+        for &f in s.iter() {
+            match owner.get(&f) {
+                Some(&j) => {
+                    let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                    parent[a] = b;
+                }
+                None => {
+                    owner.insert(f, i);
+                }
+            }
+        }
+    }
+    let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+    for i in 0..sets.len() {
+        let r = root(&mut parent, i);
+        groups.entry(r).or_default().push(i);
+    }
+    groups.into_values().collect()
+}
+
+/// One independent problem: branch and bound when small, else greedy.
+fn solve_group(sets: &[&[u32]], cost: &impl Fn(u32) -> f64) -> (Vec<u32>, bool) {
+    let greedy = greedy(sets, cost);
     let mut candidates: Vec<u32> = sets.iter().flat_map(|s| s.iter().copied()).collect();
     candidates.sort_unstable();
     candidates.dedup();
@@ -332,7 +381,7 @@ pub fn hitting_set(sets: &[&[u32]], cost: impl Fn(u32) -> f64) -> (Vec<u32>, boo
     }
     let mut search = Search {
         sets,
-        cost: &cost,
+        cost,
         best_cost: greedy.iter().map(|&f| cost(f)).sum(),
         best: greedy,
         budget: EXACT_BUDGET,
@@ -340,9 +389,7 @@ pub fn hitting_set(sets: &[&[u32]], cost: impl Fn(u32) -> f64) -> (Vec<u32>, boo
     let mut current = Vec::new();
     search.branch(&mut current, 0.0);
     let optimal = search.budget > 0;
-    let mut best = search.best;
-    best.sort_unstable();
-    (best, optimal)
+    (search.best, optimal)
 }
 
 struct Search<'a, C: Fn(u32) -> f64> {
@@ -479,6 +526,30 @@ mod tests {
         let (answer, optimal) = hitting_set(&sets, |_| 1.0);
         assert!(optimal);
         assert_eq!(answer.len(), 2);
+        for s in &sets {
+            assert!(s.iter().any(|f| answer.contains(f)));
+        }
+    }
+
+    #[test]
+    fn independent_groups_are_each_solved_exactly() {
+        // 50 independent copies of the trap: too many candidates for one search, but
+        // each copy is small.
+        let owned: Vec<Vec<[u32; 2]>> = (0..50u32)
+            .map(|k| {
+                let b = k * 10;
+                vec![
+                    [b + 1, b + 9],
+                    [b + 2, b + 9],
+                    [b + 1, b + 3],
+                    [b + 2, b + 3],
+                ]
+            })
+            .collect();
+        let sets: Vec<&[u32]> = owned.iter().flatten().map(|s| s.as_slice()).collect();
+        let (answer, optimal) = hitting_set(&sets, |_| 1.0);
+        assert!(optimal);
+        assert_eq!(answer.len(), 100);
         for s in &sets {
             assert!(s.iter().any(|f| answer.contains(f)));
         }
