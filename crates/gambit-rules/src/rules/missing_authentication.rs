@@ -22,14 +22,17 @@ const NOT_APPLICABLE: &[&str] = &[
     "llm-agent",
     "logging",
     "monitoring",
+    // Sign-in endpoints take unauthenticated callers by design.
+    "identity-provider",
 ];
 
 declare_rule! {
     /// ## What it finds
     /// A service that handles non-public data and accepts calls without authentication
     /// from outside its zone (an untrusted or partner caller, or another zone). Datastores
-    /// (see `unauthenticated-datastore`), LLMs (see `prompt-injection`), clients and
-    /// network pass-through devices are left to other rules.
+    /// (see `unauthenticated-datastore`), LLMs (see `prompt-injection`), identity
+    /// providers (signing in is unauthenticated by design), clients and network
+    /// pass-through devices are left to other rules.
     ///
     /// ## Why it matters
     /// Without authentication the service cannot tell a customer from an attacker: every

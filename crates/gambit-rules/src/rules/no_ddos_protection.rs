@@ -47,7 +47,10 @@ impl Check for NoDdosProtection {
             if cx.third_party(id) {
                 continue;
             }
-            if cx.facts(id).exposure != Exposure::Internet || c.has_control("ddos-protection") {
+            if cx.facts(id).exposure != Exposure::Internet
+                || cx.is_log_sink(c)
+                || c.has_control("ddos-protection")
+            {
                 continue;
             }
             let critical: Vec<_> = cx

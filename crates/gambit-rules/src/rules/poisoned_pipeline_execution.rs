@@ -57,7 +57,15 @@ impl Check for PoisonedPipelineExecution {
             let mut sources = Vec::new();
             for &f in &c.flows_in {
                 let from = cx.model[f].from;
-                if cx.is_external(from) {
+                // Outsiders: an external actor, or an untrusted system. A partner-hosted
+                // repository is judged by who writes to it, below.
+                let outsider = match from {
+                    Endpoint::Actor(_) => cx.is_external(from),
+                    Endpoint::Component(k) => {
+                        cx.is_untrusted(from) && cx.model[k].kind.as_str() != "repository"
+                    }
+                };
+                if outsider {
                     sources.push(cx.describe(from));
                     continue;
                 }
@@ -68,7 +76,7 @@ impl Check for PoisonedPipelineExecution {
                         .flows_in
                         .iter()
                         .map(|&g| cx.model[g].from)
-                        .filter(|&e| cx.is_external(e))
+                        .filter(|&e| matches!(e, Endpoint::Actor(_)) && cx.is_external(e))
                         .map(|e| cx.describe(e))
                         .collect();
                     if !outside.is_empty() {

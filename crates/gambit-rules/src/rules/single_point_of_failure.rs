@@ -56,7 +56,10 @@ impl Check for SinglePointOfFailure {
             if cx.third_party(id) {
                 continue;
             }
-            if CLIENTS.contains(&c.kind.as_str()) || c.has_control("redundancy") {
+            if CLIENTS.contains(&c.kind.as_str())
+                || cx.is_log_sink(c)
+                || c.has_control("redundancy")
+            {
                 continue;
             }
             let critical: Vec<_> = cx

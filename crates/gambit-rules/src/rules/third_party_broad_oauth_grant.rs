@@ -57,6 +57,7 @@ impl Check for ThirdPartyBroadOauthGrant {
                 .credentials
                 .iter()
                 .flat_map(|&k| cx.model[k].held_by.iter().copied())
+                .filter(|&e| cx.actor(e).is_none_or(|a| !cx.is_human(a)))
                 .filter(|&e| cx.is_external(e) || matches!(e, Endpoint::Component(c) if cx.model[c].kind.as_str() == "saas"))
                 .map(|e| cx.describe(e))
                 .collect();
