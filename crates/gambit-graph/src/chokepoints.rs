@@ -10,7 +10,7 @@
 //! the fact engine from the model with the fixes applied as a mask. A proof with no
 //! candidate fix on it is a goal nothing in the candidate list can cut.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use gambit_model::Model;
 use serde::Serialize;
@@ -164,8 +164,9 @@ impl Analysis<'_> {
                 });
             }
         }
-        let mut constraints: Vec<(usize, Vec<u32>)> = Vec::new();
-        let mut seen_constraints: HashSet<Vec<u32>> = HashSet::new();
+        // Each constraint: the goals whose proof gave this fix set, and the set.
+        let mut constraints: Vec<(Vec<usize>, Vec<u32>)> = Vec::new();
+        let mut seen_constraints: HashMap<Vec<u32>, usize> = HashMap::new();
         let mut uncuttable: Vec<(usize, String)> = Vec::new();
         let mut is_uncut = vec![false; goals.len()];
         let mut chosen: Vec<u32> = Vec::new();
@@ -211,8 +212,11 @@ impl Analysis<'_> {
                             format!("no candidate fix lies on the path: {}", route.join(", ")),
                         ));
                         added = true;
-                    } else if seen_constraints.insert(fixes.clone()) {
-                        constraints.push((gi, fixes));
+                    } else if let Some(&k) = seen_constraints.get(&fixes) {
+                        constraints[k].0.push(gi);
+                    } else {
+                        seen_constraints.insert(fixes.clone(), constraints.len());
+                        constraints.push((vec![gi], fixes));
                         added = true;
                     }
                 }
@@ -245,7 +249,7 @@ impl Analysis<'_> {
     fn report(
         &self,
         goals: Vec<GoalRef>,
-        constraints: Vec<(usize, Vec<u32>)>,
+        constraints: Vec<(Vec<usize>, Vec<u32>)>,
         uncuttable: Vec<(usize, String)>,
         chosen: Vec<u32>,
         exact: bool,
@@ -259,13 +263,13 @@ impl Analysis<'_> {
         }
         let mut paths = vec![0usize; ix.fix_count()];
         let mut sole_goals: Vec<Vec<usize>> = vec![Vec::new(); ix.fix_count()];
-        for (g, set) in &constraints {
+        for (gs, set) in &constraints {
             let mut hitters = set.iter().filter(|&&f| is_chosen[f as usize]);
             for &f in set {
                 paths[f as usize] += 1;
             }
             if let (Some(&only), None) = (hitters.next(), hitters.next()) {
-                sole_goals[only as usize].push(*g);
+                sole_goals[only as usize].extend(gs);
             }
         }
         let mut out = Vec::new();
