@@ -87,9 +87,12 @@ pub(crate) enum Command {
     /// The AND/OR attack tree of a goal, with its evaluated effort and likelihood.
     Tree(crate::commands::tree::TreeArgs),
     // --- end graph commands ---
-    // --- report commands (gambit-report): diagram ---
+    // --- report commands (gambit-report): diagram, diff ---
     /// The data-flow diagram (DOT, Mermaid, or SVG laid out without Graphviz).
     Diagram(crate::commands::diagram::DiagramArgs),
+    /// What changed between two versions of a model: threats, attack paths, exposure,
+    /// choke points.
+    Diff(crate::commands::diff::DiffArgs),
     // --- end report commands ---
 }
 

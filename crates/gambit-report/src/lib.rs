@@ -18,6 +18,7 @@
 pub mod assemble;
 pub mod csv;
 pub mod diagram;
+pub mod diff;
 pub mod escape;
 pub mod highlight;
 pub mod html;

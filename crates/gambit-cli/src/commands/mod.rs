@@ -17,6 +17,7 @@ pub(crate) mod tree;
 // --- end graph command modules ---
 // --- report command modules ---
 pub(crate) mod diagram;
+pub(crate) mod diff;
 // --- end report command modules ---
 
 use crate::cli::{Cli, Command};
@@ -45,6 +46,7 @@ pub(crate) fn run(cli: Cli) -> u8 {
         // --- end graph commands ---
         // --- report commands ---
         Command::Diagram(args) => diagram::run(&args),
+        Command::Diff(args) => diff::run(&args),
         // --- end report commands ---
     }
 }

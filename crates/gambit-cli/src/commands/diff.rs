@@ -1,0 +1,170 @@
+//! `gambit diff OLD NEW [--format text|json]` and `gambit diff MODEL --base GIT_REV`:
+//! threats added, resolved and changed; best attack paths added and removed; exposure
+//! gained and lost; choke points added and removed (see gambit_report::diff).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use clap::{Args, ValueEnum};
+use gambit_rules::Scoring;
+
+use crate::cli::ModelArg;
+use crate::commands::analyze::{self, ThreatOptions};
+use crate::{exit, output};
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DiffFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args, Clone)]
+pub(crate) struct DiffArgs {
+    /// The old model; with --base, the model (compared with its version at GIT_REV).
+    #[command(flatten)]
+    pub old: ModelArg,
+    /// The new model.
+    #[arg(
+        value_name = "NEW",
+        required_unless_present = "base",
+        conflicts_with = "base"
+    )]
+    pub new: Option<PathBuf>,
+    /// Compare MODEL with its version at this git revision (branch, tag or commit).
+    #[arg(long, value_name = "GIT_REV")]
+    pub base: Option<String>,
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    #[command(flatten)]
+    pub threats: ThreatOptions,
+}
+
+pub(crate) fn run(args: &DiffArgs) -> u8 {
+    match run_inner(args) {
+        Ok(code) | Err(code) => code,
+    }
+}
+
+fn report_of(arg: &ModelArg, threats: &ThreatOptions) -> Result<gambit_rules::Report, u8> {
+    let analysed = analyze::analyse(arg, threats, Scoring::Standard)?;
+    Ok(gambit_report::assemble::report(
+        &analysed.model,
+        analysed.analysis,
+        &[],
+    ))
+}
+
+fn run_inner(args: &DiffArgs) -> Result<u8, u8> {
+    // Keeps the checked-out old tree alive until both reports are built.
+    let mut _checkout = None;
+    let (old_arg, new_arg) = match (&args.base, &args.new) {
+        (Some(rev), _) => {
+            let (dir, old_path) = checkout(&args.old.model, rev)?;
+            _checkout = Some(dir);
+            let old = ModelArg {
+                model: old_path,
+                max_size: args.old.max_size,
+            };
+            (old, args.old.clone())
+        }
+        (None, Some(new)) => {
+            let new = ModelArg {
+                model: new.clone(),
+                max_size: args.old.max_size,
+            };
+            (args.old.clone(), new)
+        }
+        (None, None) => {
+            eprintln!("error: give NEW, or --base GIT_REV");
+            return Err(exit::BAD_INPUT);
+        }
+    };
+    let old = report_of(&old_arg, &args.threats)?;
+    let new = report_of(&new_arg, &args.threats)?;
+    let d = gambit_report::diff::diff(&old, &new);
+    match args.format {
+        DiffFormat::Json => output::print_json(&d.to_json()),
+        DiffFormat::Text => anstream::print!("{}", gambit_report::diff::text(&d)),
+    }
+    Ok(exit::OK)
+}
+
+fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).trim().to_owned())
+    }
+}
+
+/// Extracts the repository at `rev` into a temporary folder (so `include:`s resolve as
+/// they did then) and returns it with the model's path inside it.
+fn checkout(model: &Path, rev: &str) -> Result<(tempfile::TempDir, PathBuf), u8> {
+    let fail = |msg: String| {
+        eprintln!("error: --base {rev}: {msg}");
+        exit::BAD_INPUT
+    };
+    if model.as_os_str() == "-" {
+        return Err(fail(
+            "the model must be a file in a git repository, not standard input".into(),
+        ));
+    }
+    let absolute = model
+        .canonicalize()
+        .map_err(|e| fail(format!("{}: {e}", model.display())))?;
+    let dir = absolute.parent().unwrap_or(Path::new("/"));
+    let top = git(dir, &["rev-parse", "--show-toplevel"]).map_err(fail)?;
+    let top = PathBuf::from(top)
+        .canonicalize()
+        .map_err(|e| fail(e.to_string()))?;
+    let relative = absolute
+        .strip_prefix(&top)
+        .map_err(|_| {
+            fail(format!(
+                "{} is not inside {}",
+                model.display(),
+                top.display()
+            ))
+        })?
+        .to_path_buf();
+    git(
+        &top,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{rev}^{{commit}}"),
+        ],
+    )
+    .map_err(|_| fail("not a revision of this repository".into()))?;
+    let tmp = tempfile::tempdir().map_err(|e| fail(e.to_string()))?;
+    let tar = tmp.path().join("base.tar");
+    let tar_arg = tar.to_string_lossy().into_owned();
+    git(&top, &["archive", "--format=tar", "-o", &tar_arg, rev]).map_err(fail)?;
+    let tree = tmp.path().join("tree");
+    std::fs::create_dir_all(&tree).map_err(|e| fail(e.to_string()))?;
+    let status = Command::new("tar")
+        .arg("-xf")
+        .arg(&tar)
+        .arg("-C")
+        .arg(&tree)
+        .status()
+        .map_err(|e| fail(format!("cannot run tar: {e}")))?;
+    if !status.success() {
+        return Err(fail("could not unpack the revision".into()));
+    }
+    let old = tree.join(&relative);
+    if !old.is_file() {
+        return Err(fail(format!(
+            "{} did not exist at {rev}",
+            relative.display()
+        )));
+    }
+    Ok((tmp, old))
+}
