@@ -480,3 +480,38 @@ fn the_documented_condition_examples_compile_and_run() {
         assert!(warnings.is_empty(), "{when}: {warnings:?}");
     }
 }
+
+#[test]
+fn the_json_report_of_a_small_model() {
+    let (_, model) = common::load_text(
+        "shop.yaml",
+        r#"
+gambit: 1
+name: Snapshot Shop
+assets:
+  orders: {classification: confidential, records: 50000}
+  db-pass: {kind: credential, grants: app}
+actors:
+  buyer: {kind: customer}
+components:
+  web: {kind: web-app, public: true, holds: [db-pass], controls: [logging, rate-limiting, csrf-protection]}
+  db: {kind: database, stores: [orders], encrypted_at_rest: true}
+identities:
+  app: {kind: database-user, grants: [{access: write, target: db}]}
+flows:
+  - {from: buyer, to: web, protocol: https, authentication: session, authorization: user}
+  - {from: web, to: db, protocol: postgres, authentication: password, credential: db-pass, data: [orders]}
+risks:
+  - threat: unencrypted-communication@web->db
+    status: accepted
+    owner: platform
+    expires: 2026-12-31
+"#,
+    );
+    let mut options = Options::new(common::today());
+    options.scoring = Scoring::Dread;
+    let report = Report::new(&model, analyze(&model, &options));
+    let mut json = report.to_json();
+    json["gambit_version"] = "[version]".into();
+    insta::assert_json_snapshot!("report-small-model", json);
+}

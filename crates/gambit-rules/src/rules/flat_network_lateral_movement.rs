@@ -96,7 +96,7 @@ impl Check for FlatNetworkLateralMovement {
                 sensitive.iter().map(|&c| cx.model[c].id.as_str()).collect();
             cx.finding(&Self::META, Target::Zone(zid))
                 .because(format!(
-                    "zone {} is not isolated; exposed {} share it with {}, which store {}",
+                    "zone {} is not isolated: exposed {} sit next to {} (storing {})",
                     zone.id,
                     exposed_names.join(", "),
                     sensitive_names.join(", "),
