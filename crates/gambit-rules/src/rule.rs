@@ -67,9 +67,12 @@ impl RuleMeta {
         }
     }
 
-    /// STRIDE as letters, e.g. `S-T-I` becomes `STI` (used by `rules list`).
+    /// STRIDE as letters in STRIDE order, e.g. `STI` (used by `rules list`).
     pub fn stride_letters(&self) -> String {
-        self.stride.iter().map(|s| stride_letter(*s)).collect()
+        "STRIDE"
+            .chars()
+            .filter(|l| self.stride.iter().any(|s| stride_letter(*s) == *l))
+            .collect()
     }
 
     /// The YAML of the `## Example` section's first fenced block.

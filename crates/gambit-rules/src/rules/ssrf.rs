@@ -7,8 +7,9 @@ use crate::rule::Check;
 
 declare_rule! {
     /// ## What it finds
-    /// A component that handles untrusted input, fetches from the internet (it has a
-    /// flow to an untrusted endpoint) and can also reach internal components, without
+    /// A component that handles untrusted input, fetches from the internet (a flow to
+    /// an untrusted endpoint that brings content back or sends nothing; code pushes do
+    /// not count) and can also reach internal components, without
     /// `egress-filtering` or `allowlisting`. Such a component fetches URLs that
     /// outsiders can influence (webhooks, previews, imports).
     ///
