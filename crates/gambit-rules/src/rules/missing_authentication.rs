@@ -28,8 +28,9 @@ const NOT_APPLICABLE: &[&str] = &[
 
 declare_rule! {
     /// ## What it finds
-    /// A service that handles non-public data and accepts calls without authentication
-    /// from outside its zone (an untrusted or partner caller, or another zone). Datastores
+    /// A service that keeps or returns non-public data and accepts calls without
+    /// authentication from outside its zone (an untrusted or partner caller, or another
+    /// zone). Datastores
     /// (see `unauthenticated-datastore`), LLMs (see `prompt-injection`), identity
     /// providers (signing in is unauthenticated by design), clients and network
     /// pass-through devices are left to other rules.
@@ -91,8 +92,10 @@ impl Check for MissingAuthentication {
                 continue;
             }
             let returned = open.iter().flat_map(|f| f.returns.iter().copied());
+            // What an anonymous caller can get at: data the service keeps, or returns.
+            // Passing submissions through (an anonymous form) exposes nothing.
             let data = cx.at_least(
-                cx.handled(c).into_iter().chain(returned),
+                c.stores.iter().copied().chain(returned),
                 Classification::Internal,
             );
             if data.is_empty() {

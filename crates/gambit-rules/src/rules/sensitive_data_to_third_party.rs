@@ -10,10 +10,10 @@ const GUARDS: &[&str] = &["dlp", "data-minimization", "tokenization"];
 
 declare_rule! {
     /// ## What it finds
-    /// A flow that sends confidential or restricted data to a third-party system (a
-    /// non-human actor or a component in an untrusted or partner zone, other than an
-    /// LLM: see `sensitive-data-to-external-llm`), from a sender without `dlp`,
-    /// `data-minimization` or `tokenization`.
+    /// A flow from one of our systems that sends confidential or restricted data to a
+    /// third-party system (a non-human actor or a component in an untrusted or partner
+    /// zone, other than an LLM: see `sensitive-data-to-external-llm`), from a sender
+    /// without `dlp`, `data-minimization` or `tokenization`.
     ///
     /// ## Why it matters
     /// Data shared with a vendor is protected only as well as the vendor protects it,
@@ -57,7 +57,10 @@ impl Check for SensitiveDataToThirdParty {
             if !cx.is_external(f.to) || cx.is_external(f.from) {
                 continue;
             }
-            let person = cx.actor(f.to).is_some_and(|a| cx.is_human(a));
+            // People using a vendor's application are its users, not a transfer between
+            // systems; people receiving data are not processors.
+            let person = cx.actor(f.to).is_some_and(|a| cx.is_human(a))
+                || cx.actor(f.from).is_some_and(|a| cx.is_human(a));
             let llm = cx.component(f.to).is_some_and(|c| c.is_llm());
             if person || llm {
                 continue;
