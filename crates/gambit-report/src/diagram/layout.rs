@@ -434,9 +434,83 @@ fn quad(a: (f64, f64), c: (f64, f64), b: (f64, f64), t: f64) -> (f64, f64) {
     )
 }
 
+/// Rectangles bucketed by grid cell, so routing asks only about nearby ones and stays
+/// linear in the number of flows however large the model.
+struct Grid {
+    cell: f64,
+    cells: std::collections::HashMap<(i64, i64), Vec<usize>>,
+    rects: Vec<Rect>,
+}
+
+impl Grid {
+    const CELL: f64 = 160.0;
+
+    fn new() -> Self {
+        Grid {
+            cell: Self::CELL,
+            cells: Default::default(),
+            rects: Vec::new(),
+        }
+    }
+
+    fn span(&self, r: &Rect, margin: f64) -> impl Iterator<Item = (i64, i64)> + use<> {
+        let c = self.cell;
+        let (x0, x1) = (
+            ((r.x - margin) / c).floor() as i64,
+            ((r.x + r.w + margin) / c).floor() as i64,
+        );
+        let (y0, y1) = (
+            ((r.y - margin) / c).floor() as i64,
+            ((r.y + r.h + margin) / c).floor() as i64,
+        );
+        (x0..=x1).flat_map(move |x| (y0..=y1).map(move |y| (x, y)))
+    }
+
+    fn insert(&mut self, r: Rect) -> usize {
+        let id = self.rects.len();
+        for key in self.span(&r, 0.0).collect::<Vec<_>>() {
+            self.cells.entry(key).or_default().push(id);
+        }
+        self.rects.push(r);
+        id
+    }
+
+    /// Whether `p` lies within `margin` of a rectangle other than those in `skip`.
+    fn hits(&self, p: (f64, f64), margin: f64, skip: &[usize]) -> bool {
+        let probe = Rect {
+            x: p.0,
+            y: p.1,
+            w: 0.0,
+            h: 0.0,
+        };
+        self.span(&probe, margin).any(|key| {
+            self.cells.get(&key).is_some_and(|ids| {
+                ids.iter()
+                    .any(|&i| !skip.contains(&i) && self.rects[i].contains(p, margin))
+            })
+        })
+    }
+
+    fn overlaps(&self, r: &Rect) -> bool {
+        self.span(r, 0.0).any(|key| {
+            self.cells
+                .get(&key)
+                .is_some_and(|ids| ids.iter().any(|&i| self.rects[i].overlaps(r)))
+        })
+    }
+}
+
 fn route(scene: &Scene, nodes: &[Rect]) -> Vec<EdgeGeom> {
     let pairs: HashSet<(usize, usize)> = scene.edges.iter().map(|e| (e.from, e.to)).collect();
-    let mut taken: Vec<Rect> = nodes.to_vec();
+    // Node ids equal their grid ids: nodes go in first, in order.
+    let mut obstacles = Grid::new();
+    for r in nodes {
+        obstacles.insert(*r);
+    }
+    let mut taken = Grid::new();
+    for r in nodes {
+        taken.insert(*r);
+    }
     let mut out = Vec::with_capacity(scene.edges.len());
     // Several flows between the same two nodes fan out.
     let mut seen_pairs: std::collections::HashMap<(usize, usize), usize> = Default::default();
@@ -467,7 +541,7 @@ fn route(scene: &Scene, nodes: &[Rect]) -> Vec<EdgeGeom> {
                 w: label_w,
                 h: label_h,
             };
-            taken.push(label);
+            taken.insert(label);
             out.push(EdgeGeom { path, label, lines });
             continue;
         }
@@ -487,18 +561,10 @@ fn route(scene: &Scene, nodes: &[Rect]) -> Vec<EdgeGeom> {
         let mid = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
         let ctrl_for = |bend: f64| (mid.0 + normal.0 * bend * 2.0, mid.1 + normal.1 * bend * 2.0);
         // Bend away from nodes the line would cross: the least bend that clears them all.
-        let obstacles: Vec<&Rect> = nodes
-            .iter()
-            .enumerate()
-            .filter(|&(i, _)| i != e.from && i != e.to)
-            .map(|(_, r)| r)
-            .collect();
+        let ends = [e.from, e.to];
         let clear = |bend: f64| {
             let c = ctrl_for(bend);
-            (1..24).all(|k| {
-                let p = quad(a, c, b, k as f64 / 24.0);
-                !obstacles.iter().any(|r| r.contains(p, 6.0))
-            })
+            (1..24).all(|k| !obstacles.hits(quad(a, c, b, k as f64 / 24.0), 6.0, &ends))
         };
         if !clear(bend) {
             let found = [30.0, -30.0, 60.0, -60.0, 95.0, -95.0, 140.0, -140.0]
@@ -538,7 +604,7 @@ fn route(scene: &Scene, nodes: &[Rect]) -> Vec<EdgeGeom> {
                 w: label_w,
                 h: label_h,
             };
-            if !taken.iter().any(|o| o.overlaps(&r)) {
+            if !taken.overlaps(&r) {
                 label = Some(r);
                 break;
             }
@@ -552,7 +618,7 @@ fn route(scene: &Scene, nodes: &[Rect]) -> Vec<EdgeGeom> {
                 h: label_h,
             }
         });
-        taken.push(label);
+        taken.insert(label);
         out.push(EdgeGeom { path, label, lines });
     }
     out

@@ -314,7 +314,7 @@ fn select(model: &Model, focus: &Focus) -> Result<BTreeMap<Endpoint, bool>, Stri
         }
         Focus::Zone(name) => {
             let zone = zone_named(model, name)?;
-            let inside: Vec<Endpoint> = all()
+            let inside: std::collections::HashSet<Endpoint> = all()
                 .filter(|&e| within(model, model.endpoint_zone(e), zone))
                 .collect();
             chosen.extend(inside.iter().map(|&e| (e, false)));
