@@ -28,11 +28,12 @@ fn main() {
             gambit_report::diagram::dot::render(&model, &Default::default()).unwrap_or_default();
         let dot_time = start.elapsed();
         println!(
-            "{n:>6} components ({} flows): svg {:>8.1} ms ({} KiB), dot {:>6.1} ms",
+            "{n:>6} components ({} flows): svg {:>8.1} ms ({} KiB), dot {:>6.1} ms ({} KiB)",
             model.flows.len(),
             svg_time.as_secs_f64() * 1000.0,
             svg.len() / 1024,
             dot_time.as_secs_f64() * 1000.0,
+            dot.len() / 1024,
         );
     }
 }
