@@ -109,10 +109,7 @@ pub fn analyze(model: &Model, options: &Options<'_>) -> Analysis {
     }
     // One threat per id: a rule reports a target once; a built-in report wins over a
     // custom one (stable sort keeps the built-in first).
-    sort_by_id(&mut threats);
-    threats.dedup_by(|later, first| later.id == first.id);
-    // Stable: within a severity the id order stays.
-    threats.sort_by_key(|t| std::cmp::Reverse(severity_rank(t.severity)));
+    let mut threats = dedup_and_sort(threats);
     if options.scoring == Scoring::Dread {
         for t in &mut threats {
             t.dread = Some(dread(t));
@@ -150,14 +147,24 @@ fn to_threats(cx: &Context<'_>, findings: Vec<Finding>) -> Vec<Threat> {
     }
 }
 
-fn sort_by_id(threats: &mut [Threat]) {
+/// One threat per id (the first reported wins: built-in rules come before custom ones),
+/// ordered by severity, highest first, then id. Sorts indices rather than the large
+/// threat values, then moves each threat once.
+fn dedup_and_sort(threats: Vec<Threat>) -> Vec<Threat> {
+    let mut order: Vec<usize> = (0..threats.len()).collect();
+    let by_id = |a: &usize, b: &usize| threats[*a].id.cmp(&threats[*b].id).then(a.cmp(b));
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
-        threats.par_sort_by(|a, b| a.id.cmp(&b.id));
+        order.par_sort_unstable_by(by_id);
     }
     #[cfg(not(feature = "parallel"))]
-    threats.sort_by(|a, b| a.id.cmp(&b.id));
+    order.sort_unstable_by(by_id);
+    order.dedup_by(|later, first| threats[*later].id == threats[*first].id);
+    // Stable: within a severity the id order stays.
+    order.sort_by_key(|&i| std::cmp::Reverse(severity_rank(threats[i].severity)));
+    let mut slots: Vec<Option<Threat>> = threats.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
 }
 
 /// Highest severity first, then by id, so output is stable.
