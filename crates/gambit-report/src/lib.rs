@@ -16,6 +16,7 @@
 //! nothing here does I/O; the CLI writes files.
 
 pub mod assemble;
+pub mod baseline;
 pub mod csv;
 pub mod diagram;
 pub mod diff;

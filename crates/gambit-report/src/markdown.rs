@@ -2,20 +2,20 @@
 //! counts, the open high and critical threats (marked new when a baseline is given),
 //! the shortest path to each crown-jewel goal, and the choke points.
 
-use std::collections::HashSet;
 use std::fmt::Write;
 
 use gambit_model::vocab::{Severity, Vocab};
 use gambit_rules::{Report, Threat};
 
+use crate::baseline::Baseline;
 use crate::escape::{markdown_cell as cell, markdown_text as text};
 
 /// What to put in the comment.
 #[derive(Clone, Debug)]
 pub struct MarkdownOptions {
-    /// Threat ids of the baseline report: threats not in it are marked new, and listed
-    /// first. `None`: no baseline, nothing is marked.
-    pub baseline: Option<HashSet<String>>,
+    /// An earlier report: threats new since it (see [`Baseline::is_new`]) are marked
+    /// and listed first. `None`: no baseline, nothing is marked.
+    pub baseline: Option<Baseline>,
     /// At most this many threats in the table (the rest are counted).
     pub max_threats: usize,
     /// At most this many attack paths.
