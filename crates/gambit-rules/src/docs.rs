@@ -41,6 +41,9 @@ pub fn index(metas: &[&RuleMeta]) -> String {
 Generated from the rules' documentation by `GAMBIT_BLESS=1 cargo test -p gambit-rules`; do not edit.\n\
 `gambit rules list` prints the same catalog and `gambit rules explain RULE` one rule's page.\n\
 How threats are rated: [risk.md](risk.md). Writing your own rules: [custom-rules.md](custom-rules.md).\n\n\
+Rules read only the model. Elements marked `out_of_scope` are skipped, and rules about how a component is \
+built and run (logging, redundancy, backups, encryption, authentication, injection, AI guardrails) skip \
+components in untrusted or partner zones: someone else runs those.\n\n\
 | Rule | STRIDE | What it finds |\n|---|---|---|\n",
     );
     for m in metas {

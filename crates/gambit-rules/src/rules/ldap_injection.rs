@@ -55,6 +55,9 @@ impl Check for LdapInjection {
             let gambit_model::Endpoint::Component(from_id) = f.from else {
                 continue;
             };
+            if cx.third_party(from_id) {
+                continue;
+            }
             if !is_ldap
                 || !cx.facts(from_id).untrusted_input
                 || cx.model[from_id].has_control("input-validation")

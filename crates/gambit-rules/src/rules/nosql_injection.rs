@@ -58,6 +58,9 @@ impl Check for NosqlInjection {
             let gambit_model::Endpoint::Component(from_id) = f.from else {
                 continue;
             };
+            if cx.third_party(from_id) {
+                continue;
+            }
             let nosql_kind = matches!(to.kind.as_str(), "cache" | "search-index" | "vector-store");
             let nosql_db = matches!(to.kind.as_str(), "database" | "data-warehouse")
                 && is_nosql(f.protocol.as_deref());

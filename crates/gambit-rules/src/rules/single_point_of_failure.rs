@@ -18,6 +18,8 @@ declare_rule! {
     /// ## What it finds
     /// A component that stores or processes an asset whose availability is high or
     /// critical, without the `redundancy` control (replicas, failover, multiple zones).
+    /// Clients and observability components (logging, monitoring) are not on the
+    /// serving path and are left out.
     ///
     /// ## Why it matters
     /// One crash, bad deploy, zone outage or targeted denial of service then stops what

@@ -88,6 +88,9 @@ impl Check for SqlInjection {
             let gambit_model::Endpoint::Component(from_id) = f.from else {
                 continue;
             };
+            if cx.third_party(from_id) {
+                continue;
+            }
             let facts = cx.facts(from_id);
             if !facts.untrusted_input || from.has_control("parameterized-queries") {
                 continue;
