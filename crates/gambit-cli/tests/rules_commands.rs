@@ -44,6 +44,15 @@ fn rules_list_prints_one_rule_a_line_starting_with_its_id() {
         .expect("ssrf listed");
     assert!(ssrf.split_whitespace().nth(1) == Some("IE"), "{ssrf}");
     assert_eq!(stdout(&run(&["rules"])), out, "`rules` alone lists");
+    let json: serde_json::Value =
+        serde_json::from_slice(&run(&["rules", "list", "--format", "json"]).stdout).expect("JSON");
+    let rules = json.as_array().expect("an array");
+    assert_eq!(rules.len(), lines.len());
+    assert!(
+        rules
+            .iter()
+            .any(|r| r["id"] == "ssrf" && r["cwe"][0] == "CWE-918")
+    );
 }
 
 #[test]

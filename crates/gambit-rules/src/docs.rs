@@ -63,3 +63,25 @@ components in untrusted or partner zones: someone else runs those.\n\n\
     );
     s
 }
+
+/// The catalog as JSON (`gambit rules list --format json`, the HTTP API): one object
+/// per rule with its metadata and one-line summary.
+pub fn catalog_json(metas: &[&RuleMeta]) -> serde_json::Value {
+    metas
+        .iter()
+        .map(|m| {
+            serde_json::json!({
+                "id": m.id,
+                "title": m.title,
+                "summary": m.summary(),
+                "stride": m.stride,
+                "cwe": m.cwe,
+                "capec": m.capec,
+                "attack": m.attack,
+                "controls": m.controls,
+                "likelihood": m.likelihood,
+                "impact": m.impact,
+            })
+        })
+        .collect()
+}

@@ -1,6 +1,6 @@
 //! `gambit rules [list | explain RULE]`: the built-in rule catalog.
 
-use clap::Subcommand;
+use clap::{Subcommand, ValueEnum};
 use gambit_rules::registry;
 
 use crate::exit;
@@ -8,7 +8,11 @@ use crate::exit;
 #[derive(Subcommand, Clone)]
 pub(crate) enum RulesCommand {
     /// One rule a line: id, STRIDE letters, summary.
-    List,
+    List {
+        /// `json` prints every rule's metadata as one JSON array.
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
     /// A rule's documentation: what it finds, why it matters, an example, how to fix.
     Explain {
         /// The rule id, e.g. `unencrypted-communication` (a threat id `RULE@TARGET` works too).
@@ -16,15 +20,26 @@ pub(crate) enum RulesCommand {
     },
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ListFormat {
+    Text,
+    Json,
+}
+
 pub(crate) fn run(command: Option<&RulesCommand>) -> u8 {
     match command {
-        None | Some(RulesCommand::List) => list(),
+        None => list(ListFormat::Text),
+        Some(RulesCommand::List { format }) => list(*format),
         Some(RulesCommand::Explain { rule }) => explain(rule),
     }
 }
 
-fn list() -> u8 {
+fn list(format: ListFormat) -> u8 {
     let metas = registry::metas();
+    if format == ListFormat::Json {
+        crate::output::print_json(&gambit_rules::docs::catalog_json(&metas));
+        return exit::OK;
+    }
     let width = metas.iter().map(|m| m.id.len()).max().unwrap_or(0);
     let mut out = String::new();
     for m in metas {
