@@ -515,3 +515,27 @@ risks:
     json["gambit_version"] = "[version]".into();
     insta::assert_json_snapshot!("report-small-model", json);
 }
+
+#[test]
+fn other_good_designs_stay_quiet() {
+    let dir = common::crate_dir().join("tests/good");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).expect("tests/good") {
+        let path = entry.expect("entry").path();
+        let (_, model) = common::load_file(&path);
+        let loud: Vec<String> = common::run(&model)
+            .threats
+            .iter()
+            .filter(|t| severity_rank(t.severity) > severity_rank(Severity::Medium))
+            .map(|t| format!("{} ({}): {}", t.id, t.severity, t.rationale))
+            .collect();
+        assert!(
+            loud.is_empty(),
+            "{} raises:\n{}",
+            path.display(),
+            loud.join("\n")
+        );
+        checked += 1;
+    }
+    assert!(checked > 0);
+}

@@ -6,9 +6,11 @@ use crate::rules::unsigned_code_flow::runs_code_impact;
 
 declare_rule! {
     /// ## What it finds
-    /// A flow with `code: true` from a source outside the organisation (a public
-    /// package registry, a third-party repository, anything untrusted) into a
-    /// component without the `dependency-pinning` control.
+    /// A flow with `code: true` from a third-party source (anything untrusted, such as
+    /// a public package registry or a stranger's repository, or an outside system) into
+    /// a component, where neither end has `dependency-pinning` or `signed-artifacts`.
+    /// Your own pipeline hosted by a vendor (a component in a partner zone) is not a
+    /// third-party source.
     ///
     /// ## Why it matters
     /// Floating versions take whatever the registry serves today: a hijacked
@@ -47,13 +49,24 @@ declare_rule! {
 impl Check for UnpinnedDependencies {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, f) in cx.flows() {
-            if !f.code || !cx.is_external(f.from) {
+            // Third-party code: from an untrusted source (a public registry, a stranger's
+            // repository) or an outside system. Our own pipeline hosted by a vendor (a
+            // component in a partner zone) is not third-party code.
+            let third_party_code = cx.is_untrusted(f.from)
+                || cx
+                    .actor(f.from)
+                    .is_some_and(|a| cx.is_external(f.from) && !cx.is_human(a));
+            if !f.code || !third_party_code {
                 continue;
             }
             let Some(to) = cx.component(f.to) else {
                 continue;
             };
-            if to.has_control("dependency-pinning") {
+            let verified = [f.from, f.to]
+                .into_iter()
+                .filter_map(|e| cx.component(e))
+                .any(|c| c.has_control("dependency-pinning") || c.has_control("signed-artifacts"));
+            if to.has_control("dependency-pinning") || verified {
                 continue;
             }
             cx.finding(&Self::META, Target::Flow(id))
