@@ -26,13 +26,15 @@ pub struct AttackerAnalysis {
 impl AttackerAnalysis {
     fn new(model: &Model, ix: &Index, attacker: AttackerSpec) -> Self {
         let graph = AttackGraph::build(model, ix, attacker, None);
-        let by_effort = best::knuth(&graph, &graph.effort, |_| true);
         let unit: Vec<f64> = graph
             .derivations
             .iter()
             .map(|d| if d.rule.hidden() { 0.0 } else { 1.0 })
             .collect();
-        let by_steps = best::knuth(&graph, &unit, |_| true);
+        let (by_effort, by_steps) = join(
+            || best::knuth(&graph, &graph.effort, |_| true),
+            || best::knuth(&graph, &unit, |_| true),
+        );
         AttackerAnalysis {
             graph,
             by_effort,
@@ -488,6 +490,18 @@ pub fn k_best(a: &AttackerAnalysis, goal: u32, k: usize, marks: &mut Marks) -> V
     found.push((best::evaluate(g, &first).0, first));
     found.sort_by(|x, y| x.0.total_cmp(&y.0));
     found.into_iter().take(k).map(|(_, p)| p).collect()
+}
+
+/// Runs two computations at once when the `parallel` feature is on.
+fn join<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
+    #[cfg(feature = "parallel")]
+    {
+        rayon::join(a, b)
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        (a(), b())
+    }
 }
 
 /// Maps in parallel when the `parallel` feature is on.

@@ -28,16 +28,17 @@ impl<T: Copy> Csr<T> {
             start[k + 1] += start[k];
         }
         let mut fill = start.clone();
-        let mut items: Vec<Option<T>> = vec![None; pairs.len()];
+        // Any value will do as filler: every slot is overwritten below.
+        let mut items: Vec<T> = match pairs.first() {
+            Some(&(_, first)) => vec![first; pairs.len()],
+            None => Vec::new(),
+        };
         for &(k, item) in pairs {
             let slot = &mut fill[k as usize];
-            items[*slot as usize] = Some(item);
+            items[*slot as usize] = item;
             *slot += 1;
         }
-        Csr {
-            start,
-            items: items.into_iter().flatten().collect(),
-        }
+        Csr { start, items }
     }
 
     pub fn row(&self, key: usize) -> &[T] {
