@@ -3,7 +3,9 @@
 //! check expects beside it), then runs `tests/browser/report.test.mjs` under node with
 //! playwright-core driving Debian's Chromium: no console errors or network requests, a
 //! diagram node per component, path highlighting on click, filters and sorting, and
-//! screenshots (`target/artifacts/report.png`).
+//! screenshots (`target/artifacts/report.png`). It also renders each example's Mermaid
+//! diagram with the `mermaid` package in the same browser, so the Mermaid text is known
+//! to parse and draw one node per component and actor.
 //!
 //! Skips, saying why, when Chromium, node or `npm ci` in tests/browser is missing; set
 //! GAMBIT_REQUIRE_BROWSER=1 (as CI does) to make that a failure instead.
@@ -27,6 +29,10 @@ fn write_reports(dir: &Path) {
         let stem = common::stem(name);
         let html = gambit_report::html(&report, &model);
         std::fs::write(dir.join(format!("report-{stem}.html")), html).expect("write the report");
+        let mermaid =
+            gambit_report::diagram::mermaid::render(&model, &Default::default()).expect("renders");
+        std::fs::write(dir.join(format!("diagram-{stem}.mmd")), mermaid)
+            .expect("write the Mermaid text");
         let components: Vec<&str> = model.components.iter().map(|c| c.id.as_str()).collect();
         let drawn: Vec<&str> = components
             .iter()
@@ -39,8 +45,7 @@ fn write_reports(dir: &Path) {
             .iter()
             .filter(|t| t.severity.to_string() == "critical")
             .count();
-        let expect =
-            serde_json::json!({"components": components, "drawn": drawn, "critical": critical});
+        let expect = serde_json::json!({"components": components, "actors": model.actors.len(), "drawn": drawn, "critical": critical});
         std::fs::write(
             dir.join(format!("report-{stem}.expect.json")),
             expect.to_string(),

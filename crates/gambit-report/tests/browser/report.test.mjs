@@ -11,6 +11,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 
@@ -123,3 +124,35 @@ for (const file of reports) {
     }
   });
 }
+
+// Mermaid: every example's diagram text parses and renders with the real Mermaid library
+// (loaded once, from node_modules, into a blank page).
+const mermaidJs = createRequire(import.meta.url).resolve("mermaid/dist/mermaid.min.js");
+test("the Mermaid diagrams render", async () => {
+  const page = await browser.newPage();
+  const problems = [];
+  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+  try {
+    await page.setContent("<!DOCTYPE html><html><body><div id=\"out\"></div></body></html>");
+    await page.addScriptTag({ path: mermaidJs });
+    await page.evaluate(() => window.mermaid.initialize({ startOnLoad: false, securityLevel: "strict" }));
+    for (const file of reports) {
+      const name = file.replace(/^report-/, "").replace(/\.html$/, "");
+      const expect = JSON.parse(readFileSync(join(artifacts, `report-${name}.expect.json`), "utf8"));
+      const text = readFileSync(join(artifacts, `diagram-${name}.mmd`), "utf8");
+      const nodes = await page.evaluate(async (source) => {
+        await window.mermaid.parse(source);
+        const { svg } = await window.mermaid.render("gambit", source);
+        document.getElementById("out").innerHTML = svg;
+        return document.querySelectorAll("#out g.node").length;
+      }, text);
+      assert.equal(nodes, expect.components.length + expect.actors, `${name}: one Mermaid node per component and actor`);
+      if (name === "acme-shop") {
+        await page.screenshot({ path: join(artifacts, "mermaid-acme-shop.png"), fullPage: true });
+      }
+    }
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+  }
+});
