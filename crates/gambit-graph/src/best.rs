@@ -58,8 +58,10 @@ pub fn knuth(g: &AttackGraph, weight: &[f64], allowed: impl Fn(u32) -> bool) -> 
     let mut choice = vec![NONE; n];
     let mut waiting: Vec<u8> = g.derivations.iter().map(|d| d.premise_count).collect();
     let mut heap = BinaryHeap::new();
+    let mut tentative = vec![f64::INFINITY; n];
     for (i, d) in g.derivations.iter().enumerate() {
-        if d.premise_count == 0 && allowed(i as u32) {
+        if d.premise_count == 0 && allowed(i as u32) && weight[i] < tentative[d.head as usize] {
+            tentative[d.head as usize] = weight[i];
             heap.push(Item {
                 cost: weight[i],
                 fact: d.head,
@@ -92,6 +94,12 @@ pub fn knuth(g: &AttackGraph, weight: &[f64], allowed: impl Fn(u32) -> bool) -> 
                         .iter()
                         .map(|&p| cost[p as usize])
                         .sum::<f64>();
+                // Only an improvement is worth a heap entry (decrease-key by insertion).
+                let t = &mut tentative[der.head as usize];
+                if total >= *t {
+                    continue;
+                }
+                *t = total;
                 heap.push(Item {
                     cost: total,
                     fact: der.head,
