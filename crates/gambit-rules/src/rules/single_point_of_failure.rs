@@ -18,8 +18,8 @@ declare_rule! {
     /// ## What it finds
     /// A component that stores or processes an asset whose availability is high or
     /// critical, without the `redundancy` control (replicas, failover, multiple zones).
-    /// Clients and observability components (logging, monitoring) are not on the
-    /// serving path and are left out.
+    /// Clients, backups and observability components (logging, monitoring) are not on
+    /// the serving path and are left out.
     ///
     /// ## Why it matters
     /// One crash, bad deploy, zone outage or targeted denial of service then stops what
@@ -59,6 +59,7 @@ impl Check for SinglePointOfFailure {
                 continue;
             }
             if CLIENTS.contains(&c.kind.as_str())
+                || c.kind.as_str() == "backup"
                 || cx.is_log_sink(c)
                 || c.has_control("redundancy")
             {

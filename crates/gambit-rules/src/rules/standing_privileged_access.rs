@@ -8,7 +8,9 @@ declare_rule! {
     /// ## What it finds
     /// A privileged identity that people hold permanently (a person holds its
     /// credential, or it is a user account) where none of the components it
-    /// administers has `jit-access` or `pam` (just-in-time or brokered privileged access).
+    /// administers has `jit-access` or `pam` (just-in-time or brokered privileged
+    /// access), and its credential is not kept only by a component with `pam` or
+    /// `jit-access` (a PAM bastion or vault that checks it out per session).
     ///
     /// ## Why it matters
     /// Standing admin rights are always usable: by a phished administrator, by malware
@@ -60,7 +62,19 @@ impl Check for StandingPrivilegedAccess {
             let brokered = targets
                 .iter()
                 .any(|&t| cx.model[t].has_control("jit-access") || cx.model[t].has_control("pam"));
-            if brokered {
+            // Or its credential lives only in a PAM / JIT broker (a bastion or vault that
+            // checks it out per session), never with a person.
+            let holders: Vec<_> = identity
+                .credentials
+                .iter()
+                .flat_map(|&k| cx.model[k].held_by.iter().copied())
+                .collect();
+            let vaulted = !holders.is_empty()
+                && holders.iter().all(|&e| {
+                    cx.component(e)
+                        .is_some_and(|c| c.has_control("pam") || c.has_control("jit-access"))
+                });
+            if brokered || vaulted {
                 continue;
             }
             let who = if people {
