@@ -9,7 +9,8 @@ use crate::rule::Check;
 declare_rule! {
     /// ## What it finds
     /// An LLM agent that can change things (its identity, or a credential it holds,
-    /// grants write or admin on components, or it deploys code) with no
+    /// grants write or admin on components, or it sends code to run outside a
+    /// sandbox) with no
     /// `human-approval` control. The likelihood rises when untrusted content reaches it.
     ///
     /// ## Why it matters
@@ -93,7 +94,13 @@ impl Check for ExcessiveAgency {
                 .flows_out
                 .iter()
                 .map(|&f| &cx.model[f])
-                .filter(|f| f.code)
+                // Code sent to a sandbox acts on nothing outside it (see llm-code-execution).
+                .filter(|f| {
+                    f.code
+                        && cx
+                            .component(f.to)
+                            .is_none_or(|t| !t.has_control("sandboxing"))
+                })
                 .map(|f| cx.name(f.to))
                 .collect();
             if !deploys.is_empty() {

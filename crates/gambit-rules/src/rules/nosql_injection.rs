@@ -7,9 +7,12 @@ use crate::rules::sql_injection::is_nosql;
 declare_rule! {
     /// ## What it finds
     /// A flow from a component that handles untrusted input to a NoSQL or search store
-    /// (cache, search index, vector store, or a database spoken to over a MongoDB,
+    /// (cache, search index, or a database spoken to over a MongoDB,
     /// Redis, Elasticsearch, Cassandra, ... protocol) where the sender has neither
     /// `input-validation` nor `parameterized-queries`.
+    ///
+    /// Vector stores are left out: similarity search takes embeddings, not a query
+    /// language.
     ///
     /// ## Why it matters
     /// Query objects and search DSLs built from request data let attackers inject
@@ -61,7 +64,7 @@ impl Check for NosqlInjection {
             if cx.third_party(from_id) {
                 continue;
             }
-            let nosql_kind = matches!(to.kind.as_str(), "cache" | "search-index" | "vector-store");
+            let nosql_kind = matches!(to.kind.as_str(), "cache" | "search-index");
             let nosql_db = matches!(to.kind.as_str(), "database" | "data-warehouse")
                 && is_nosql(f.protocol.as_deref());
             if !(nosql_kind || nosql_db) || !cx.facts(from_id).untrusted_input {
