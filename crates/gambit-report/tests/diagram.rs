@@ -147,6 +147,40 @@ fn nodes_never_overlap_and_stay_inside_their_zone() {
 }
 
 #[test]
+fn zone_boxes_nest_or_stay_apart() {
+    for name in common::EXAMPLES {
+        let (model, _) = common::load(name);
+        let scene = diagram::Scene::build(&model, &all()).expect("builds");
+        let lay = diagram::layout::layout(&scene);
+        let inside = |a: &diagram::layout::Rect, b: &diagram::layout::Rect| {
+            a.x >= b.x && a.y >= b.y && a.x + a.w <= b.x + b.w && a.y + a.h <= b.y + b.h
+        };
+        for i in 0..scene.zones.len() {
+            for j in (i + 1)..scene.zones.len() {
+                let (a, b) = (lay.zones[i], lay.zones[j]);
+                let apart =
+                    a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
+                let nested = scene.zone_path(i).contains(&j) || scene.zone_path(j).contains(&i);
+                if nested {
+                    assert!(
+                        inside(&a, &b) || inside(&b, &a),
+                        "{name}: {} and {} nest",
+                        scene.zones[i].id,
+                        scene.zones[j].id
+                    );
+                } else {
+                    assert!(
+                        apart,
+                        "{name}: zones {} and {} overlap",
+                        scene.zones[i].id, scene.zones[j].id
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
 fn zone_focus_keeps_the_zone_and_its_neighbours() {
     let (model, _) = common::load("acme-shop.yaml");
     let options = DiagramOptions {

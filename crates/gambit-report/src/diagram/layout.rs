@@ -119,13 +119,48 @@ pub fn edge_lines(edge: &super::Edge) -> Vec<String> {
     lines
 }
 
+/// Lays the scene out twice: the second pass orders each column by where the items'
+/// flow partners ended up in the first (the barycentre heuristic), which removes most
+/// crossings that the id order left.
 pub fn layout(scene: &Scene) -> Layout {
+    let first = layout_pass(scene, None);
+    let pull = neighbour_y(scene, &first.nodes);
+    layout_pass(scene, Some(&pull))
+}
+
+/// For each node, the mean vertical centre of the nodes it exchanges flows with (its
+/// own centre when it has none).
+fn neighbour_y(scene: &Scene, nodes: &[Rect]) -> Vec<f64> {
+    let mut sum: Vec<f64> = vec![0.0; nodes.len()];
+    let mut count = vec![0usize; nodes.len()];
+    for e in &scene.edges {
+        if e.from == e.to {
+            continue;
+        }
+        sum[e.from] += nodes[e.to].center().1;
+        count[e.from] += 1;
+        sum[e.to] += nodes[e.from].center().1;
+        count[e.to] += 1;
+    }
+    (0..nodes.len())
+        .map(|i| {
+            if count[i] == 0 {
+                nodes[i].center().1
+            } else {
+                sum[i] / count[i] as f64
+            }
+        })
+        .collect()
+}
+
+fn layout_pass(scene: &Scene, pull: Option<&[f64]>) -> Layout {
     let node_w = node_width(scene);
     let ranks = ranks(scene);
     let mut l = Builder {
         scene,
         node_w,
         ranks,
+        pull,
         zone_rank: vec![None; scene.zones.len()],
         zone_size: vec![(0.0, 0.0); scene.zones.len()],
         offsets: Vec::new(),
@@ -183,7 +218,7 @@ pub fn layout(scene: &Scene) -> Layout {
     let width = (root_w + 2.0 * MARGIN).max(MIN_WIDTH);
     let legend_y = origin.1 + root_h + MARGIN / 2.0;
     let height = legend_y + LEGEND_H;
-    let edges = route(scene, &nodes);
+    let edges = route(scene, &nodes, &zones);
     Layout {
         width,
         height,
@@ -267,6 +302,8 @@ struct Builder<'s> {
     scene: &'s Scene,
     node_w: f64,
     ranks: Vec<Option<usize>>,
+    /// Where each node's flow partners are (second pass only).
+    pull: Option<&'s [f64]>,
     /// Mean rank of the linked nodes inside each zone (None: no linked node).
     zone_rank: Vec<Option<Option<f64>>>,
     zone_size: Vec<(f64, f64)>,
@@ -309,6 +346,36 @@ impl Builder<'_> {
             .collect()
     }
 
+    /// Where an item would like to be vertically: its partners' mean position (a zone:
+    /// the mean over its nodes); 0 in the first pass, so the id order stands.
+    fn pull_of(&self, item: Item) -> f64 {
+        let Some(pull) = self.pull else {
+            return 0.0;
+        };
+        match item {
+            Item::Node(n) => pull[n],
+            Item::Zone(z) => {
+                let mut nodes = Vec::new();
+                self.collect_nodes(z, 0, &mut nodes);
+                if nodes.is_empty() {
+                    0.0
+                } else {
+                    nodes.iter().map(|&n| pull[n]).sum::<f64>() / nodes.len() as f64
+                }
+            }
+        }
+    }
+
+    fn collect_nodes(&self, z: usize, depth: usize, out: &mut Vec<usize>) {
+        let zone = &self.scene.zones[z];
+        out.extend(&zone.nodes);
+        if depth <= self.scene.zones.len() {
+            for &c in &zone.children {
+                self.collect_nodes(c, depth + 1, out);
+            }
+        }
+    }
+
     /// Where an item goes, left to right: its (mean) rank; unlinked items go last.
     fn rank(&self, item: Item) -> f64 {
         let r = match item {
@@ -332,7 +399,15 @@ impl Builder<'_> {
         let mut sorted: Vec<Item> = items.to_vec();
         // Items arrive sorted by id (zones, then nodes); a stable sort keeps that order
         // within a rank.
-        sorted.sort_by(|&a, &b| self.rank(a).total_cmp(&self.rank(b)));
+        let keys: std::collections::HashMap<Item, (f64, f64)> = items
+            .iter()
+            .map(|&it| (it, (self.rank(it).floor(), self.pull_of(it))))
+            .collect();
+        sorted.sort_by(|a, b| {
+            let (ra, pa) = keys[a];
+            let (rb, pb) = keys[b];
+            ra.total_cmp(&rb).then(pa.total_cmp(&pb))
+        });
         let mut columns: Vec<Vec<Item>> = Vec::new();
         let mut column_key = None;
         for it in sorted {
@@ -500,16 +575,25 @@ impl Grid {
     }
 }
 
-fn route(scene: &Scene, nodes: &[Rect]) -> Vec<EdgeGeom> {
+fn route(scene: &Scene, nodes: &[Rect], zones: &[Rect]) -> Vec<EdgeGeom> {
     let pairs: HashSet<(usize, usize)> = scene.edges.iter().map(|e| (e.from, e.to)).collect();
     // Node ids equal their grid ids: nodes go in first, in order.
     let mut obstacles = Grid::new();
     for r in nodes {
         obstacles.insert(*r);
     }
+    // Labels keep off nodes and zone titles.
     let mut taken = Grid::new();
     for r in nodes {
         taken.insert(*r);
+    }
+    for z in zones {
+        taken.insert(Rect {
+            x: z.x,
+            y: z.y,
+            w: z.w,
+            h: HEADER - 4.0,
+        });
     }
     let mut out = Vec::with_capacity(scene.edges.len());
     // Several flows between the same two nodes fan out.
