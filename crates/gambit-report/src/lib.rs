@@ -27,6 +27,35 @@ pub mod markdown;
 pub mod sarif;
 
 pub use csv::csv;
+
+use gambit_model::{Model, SourceMap};
+use gambit_rules::Report;
+
+/// The report formats of `analyze` that this crate writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Markdown,
+    Html,
+    Sarif,
+    Csv,
+}
+
+/// One call for `analyze --format FORMAT`: the report as text (SARIF pretty-printed,
+/// file locations relative to the current directory), ending with a newline.
+pub fn render(format: Format, report: &Report, model: &Model, sources: &SourceMap) -> String {
+    let mut text = match format {
+        Format::Markdown => markdown(report),
+        Format::Html => html(report, model),
+        Format::Csv => csv(report),
+        Format::Sarif => {
+            serde_json::to_string_pretty(&sarif(report, model, sources)).unwrap_or_default()
+        }
+    };
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}
 pub use diagram::{DiagramOptions, Focus};
 pub use highlight::Highlight;
 pub use html::html;

@@ -365,3 +365,40 @@ fn fifty_components_lay_out_fast_and_without_overlap() {
     let drawn = parse_svg(&svg);
     assert_eq!(drawn.components.len(), model.components.len());
 }
+
+#[test]
+fn synthetic_models_of_any_seed_lay_out_cleanly() {
+    for seed in 1..6 {
+        let model = common::load_text(&gambit_model::synth::enterprise(
+            25 + 10 * seed as usize,
+            seed,
+        ));
+        let scene = diagram::Scene::build(&model, &all()).expect("builds");
+        let lay = diagram::layout::layout(&scene);
+        for (i, a) in lay.nodes.iter().enumerate() {
+            for b in &lay.nodes[i + 1..] {
+                let apart =
+                    a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
+                assert!(apart, "seed {seed}: nodes overlap");
+            }
+        }
+        let drawn = parse_svg(&diagram::svg::write(&scene));
+        assert_eq!(drawn.components.len(), model.components.len());
+        assert!(diagram::mermaid::write(&scene).starts_with("flowchart LR"));
+    }
+}
+
+#[test]
+fn self_loops_and_actor_to_actor_flows_draw() {
+    let model = common::load_text(
+        "gambit: 1\nname: loops\nactors:\n  a: {kind: user}\n  b: {kind: partner}\ncomponents:\n  w: {kind: worker}\nflows:\n  - {from: w, to: w, protocol: https, id: w-self}\n  - {from: a, to: b, protocol: smtp}\n  - {from: a, to: w, protocol: https}\n  - {from: w, to: a, protocol: https}\n",
+    );
+    let svg = diagram::svg::render(&model, &all()).expect("renders");
+    let drawn = parse_svg(&svg);
+    assert_eq!(drawn.flows.len(), 4);
+    assert!(
+        diagram::dot::render(&model, &all())
+            .expect("renders")
+            .contains("\"w\" -> \"w\"")
+    );
+}

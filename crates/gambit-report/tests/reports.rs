@@ -386,3 +386,20 @@ fn html_lists_every_threat_and_every_path() {
         model.components.len()
     );
 }
+
+#[test]
+fn render_dispatches_every_format() {
+    let (report, model, sources) = common::report("acme-shop.yaml");
+    use gambit_report::{Format, render};
+    assert!(
+        render(Format::Markdown, &report, &model, &sources).starts_with("## Gambit threat model")
+    );
+    assert!(render(Format::Html, &report, &model, &sources).starts_with("<!DOCTYPE html>"));
+    assert!(render(Format::Csv, &report, &model, &sources).starts_with("id,rule,title"));
+    let sarif = render(Format::Sarif, &report, &model, &sources);
+    let log: serde_json::Value = serde_json::from_str(&sarif).expect("JSON");
+    assert_eq!(log["version"], "2.1.0");
+    for f in [Format::Markdown, Format::Html, Format::Csv, Format::Sarif] {
+        assert!(render(f, &report, &model, &sources).ends_with('\n'));
+    }
+}
