@@ -419,7 +419,10 @@ fn threat(cx: &Context<'_>, rule: &CustomRule, target: Target, assets: Vec<Asset
         on_attack_path: false,
         rationale: format!("custom rule condition holds: {}", rule.when.trim()),
         factors: Vec::new(),
-        records: assets.iter().filter_map(|&a| model[a].records).max(),
+        records: assets
+            .iter()
+            .filter_map(|&a| crate::threat::records_at_stake(model, a))
+            .max(),
         assets: assets.iter().map(|&a| model[a].id.clone()).collect(),
         detection: detection(model, target),
         mitigations,

@@ -121,7 +121,11 @@ impl Threat {
     pub fn from_finding(cx: &Context<'_>, f: Finding) -> Threat {
         let model = cx.model;
         let target = f.target.name(model).to_owned();
-        let records = f.assets.iter().filter_map(|&a| model[a].records).max();
+        let records = f
+            .assets
+            .iter()
+            .filter_map(|&a| records_at_stake(model, a))
+            .max();
         Threat {
             id: format!("{}@{}", f.rule.id, target),
             rule: f.rule.id.to_owned(),
@@ -153,6 +157,39 @@ impl Threat {
             records,
         }
     }
+}
+
+/// The records an asset puts at stake: its own, or for a credential the most records
+/// on the components its identity may use (following `assume`).
+pub fn records_at_stake(model: &Model, asset: gambit_model::AssetId) -> Option<u64> {
+    let a = &model[asset];
+    let Some(identity) = a
+        .grants
+        .filter(|_| a.kind == gambit_model::vocab::AssetKind::Credential)
+    else {
+        return a.records;
+    };
+    let mut best = a.records;
+    let mut seen = vec![identity];
+    let mut todo = vec![identity];
+    while let Some(i) = todo.pop() {
+        for g in &model[i].grants {
+            match g.target {
+                gambit_model::GrantTarget::Component(c) => {
+                    let comp = &model[c];
+                    for &x in comp.stores.iter().chain(&comp.processes) {
+                        best = best.max(model[x].records);
+                    }
+                }
+                gambit_model::GrantTarget::Identity(j) if !seen.contains(&j) => {
+                    seen.push(j);
+                    todo.push(j);
+                }
+                gambit_model::GrantTarget::Identity(_) => {}
+            }
+        }
+    }
+    best
 }
 
 /// Components whose detective controls matter for a target.
