@@ -247,3 +247,39 @@ fn a_rules_file_adds_rules_and_its_errors_have_positions() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("built-in rule"), "{}", stderr(&o));
 }
+
+#[test]
+fn analyze_text_output_of_a_small_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "small.yaml",
+        r#"gambit: 1
+name: Small Shop
+assets:
+  orders: {classification: confidential, records: 50000}
+actors:
+  buyer: {kind: customer}
+components:
+  web: {kind: web-app, public: true, controls: [logging, rate-limiting, csrf-protection]}
+  db: {kind: database, stores: [orders], encrypted_at_rest: true}
+flows:
+  - {from: buyer, to: web, protocol: https, authentication: session, authorization: user}
+  - {from: web, to: db, protocol: postgres, authentication: iam, data: [orders]}
+risks:
+  - threat: unencrypted-communication@web->db
+    status: accepted
+    expires: 2026-03-01
+"#,
+    );
+    let o = run(&[
+        "analyze",
+        &path,
+        "--scoring",
+        "dread",
+        "--today",
+        "2026-06-01",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    insta::assert_snapshot!("analyze-text-small-model", stdout(&o));
+}

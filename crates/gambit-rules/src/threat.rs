@@ -242,8 +242,8 @@ pub fn detection(model: &Model, target: Target) -> Detection {
     d.summary = match (d.present.is_empty(), comps.is_empty()) {
         (_, true) => "nothing in the model watches this target".to_owned(),
         (true, false) => "no logging, monitoring or EDR on the components involved: exploitation would go unnoticed".to_owned(),
-        (false, false) if d.missing.is_empty() => "detective controls cover the components involved".to_owned(),
-        (false, false) => "partly watched: see missing".to_owned(),
+        (false, false) if d.missing.is_empty() => format!("watched by {}", d.present.join(", ")),
+        (false, false) => format!("watched by {}; missing {}", d.present.join(", "), d.missing.join(", ")),
     };
     d
 }
