@@ -118,6 +118,20 @@ for (const file of reports) {
       if (name === "acme-shop") {
         await page.screenshot({ path: join(artifacts, "report.png"), fullPage: true });
       }
+
+      // Print: no navigation or filters, every row shown, the diagram fits the page.
+      await page.selectOption("#f-severity", "low");
+      await page.emulateMedia({ media: "print" });
+      assert.equal(await page.$eval("nav.toc", (n) => getComputedStyle(n).display), "none");
+      assert.equal(await page.$eval(".filters", (n) => getComputedStyle(n).display), "none");
+      const printedRows = await page.$$eval("#threat-table tbody tr", (rows) => rows.filter((r) => getComputedStyle(r).display !== "none").length);
+      assert.equal(printedRows, total, "every threat is printed, whatever the screen filter");
+      const fits = await page.$eval("#diagram svg", (svg) => svg.getBoundingClientRect().width <= document.documentElement.clientWidth);
+      assert.ok(fits, "the diagram fits the printed width");
+      if (name === "acme-shop") {
+        await page.screenshot({ path: join(artifacts, "report-print.png"), fullPage: true });
+      }
+      await page.emulateMedia({ media: "screen" });
       assert.deepEqual(problems, [], "no console error, page error or network request");
     } finally {
       await page.close();
