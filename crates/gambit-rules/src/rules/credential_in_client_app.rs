@@ -4,11 +4,13 @@ use crate::context::Context;
 use crate::declare_rule;
 use crate::finding::{Finding, Target};
 use crate::rule::Check;
+use crate::rules::privileged_identity_without_mfa::HUMAN_IDENTITY_KINDS;
 
 declare_rule! {
     /// ## What it finds
     /// A client that runs on users' devices (mobile app, desktop app, browser, IoT
-    /// device) holding or storing a credential that grants an identity.
+    /// device) holding or storing a credential that grants a service identity (not a
+    /// user's own account: per-user tokens are the right design).
     ///
     /// ## Why it matters
     /// Anything shipped to a device belongs to whoever holds the device: keys are
@@ -60,7 +62,12 @@ impl Check for CredentialInClientApp {
                 .chain(&c.holds)
                 .copied()
                 .filter(|&k| {
-                    cx.model[k].kind == AssetKind::Credential && cx.model[k].grants.is_some()
+                    // A user's own token (granting a user account) is the right design;
+                    // a secret granting a service identity is shared by every install.
+                    cx.model[k].kind == AssetKind::Credential
+                        && cx.model[k].grants.is_some_and(|i| {
+                            !HUMAN_IDENTITY_KINDS.contains(&cx.model[i].kind.as_str())
+                        })
                 })
                 .collect();
             creds.sort();

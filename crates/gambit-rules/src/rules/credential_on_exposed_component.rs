@@ -51,7 +51,16 @@ declare_rule! {
 impl Check for CredentialOnExposedComponent {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, c) in cx.components() {
-            if cx.facts(id).exposure != Exposure::Internet || c.kind.as_str() == "secret-store" {
+            // Clients on users' devices hold their user's tokens by design; embedded
+            // service secrets there are `credential-in-client-app`.
+            let client = matches!(
+                c.kind.as_str(),
+                "mobile-app" | "desktop-app" | "browser" | "iot-device"
+            );
+            if cx.facts(id).exposure != Exposure::Internet
+                || c.kind.as_str() == "secret-store"
+                || client
+            {
                 continue;
             }
             let creds: Vec<_> = c
