@@ -6,11 +6,15 @@ use crate::finding::{Finding, Target};
 use crate::rule::Check;
 use crate::rules::privileged_identity_without_mfa::HUMAN_IDENTITY_KINDS;
 
+/// Identity kinds issued per instance (attested device or workload identities).
+const PER_INSTANCE_KINDS: &[&str] = &["workload-identity", "managed-identity"];
+
 declare_rule! {
     /// ## What it finds
     /// A client that runs on users' devices (mobile app, desktop app, browser, IoT
-    /// device) holding or storing a credential that grants a service identity (not a
-    /// user's own account: per-user tokens are the right design).
+    /// device) holding or storing a credential that grants a shared service identity
+    /// (not a user's own account, nor a per-instance `workload-identity` or
+    /// `managed-identity` such as a device certificate: those are the right design).
     ///
     /// ## Why it matters
     /// Anything shipped to a device belongs to whoever holds the device: keys are
@@ -62,11 +66,14 @@ impl Check for CredentialInClientApp {
                 .chain(&c.holds)
                 .copied()
                 .filter(|&k| {
-                    // A user's own token (granting a user account) is the right design;
-                    // a secret granting a service identity is shared by every install.
+                    // A user's own token (granting a user account) or a per-instance
+                    // workload identity (a device certificate) is the right design; a
+                    // secret granting a shared service identity is in every install.
                     cx.model[k].kind == AssetKind::Credential
                         && cx.model[k].grants.is_some_and(|i| {
-                            !HUMAN_IDENTITY_KINDS.contains(&cx.model[i].kind.as_str())
+                            let kind = cx.model[i].kind.as_str();
+                            !HUMAN_IDENTITY_KINDS.contains(&kind)
+                                && !PER_INSTANCE_KINDS.contains(&kind)
                         })
                 })
                 .collect();

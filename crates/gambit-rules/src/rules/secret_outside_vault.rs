@@ -8,9 +8,9 @@ use crate::rule::Check;
 declare_rule! {
     /// ## What it finds
     /// An internal component (not exposed to the internet: that case is
-    /// `credential-on-exposed-component`) that holds a credential without the
-    /// `secrets-manager` control: a secret in a config file, environment variable or
-    /// disk.
+    /// `credential-on-exposed-component`; clients on devices are left out) that holds a
+    /// credential without the `secrets-manager` control: a secret in a config file,
+    /// environment variable or disk.
     ///
     /// ## Why it matters
     /// Static secrets end up in images, backups, logs and laptops, are rarely rotated,
@@ -50,7 +50,13 @@ impl Check for SecretOutsideVault {
             if cx.third_party(id) {
                 continue;
             }
-            if cx.facts(id).exposure == Exposure::Internet
+            // Devices keep their secrets in hardware-backed stores, not a secrets manager.
+            let client = matches!(
+                c.kind.as_str(),
+                "mobile-app" | "desktop-app" | "browser" | "iot-device"
+            );
+            if client
+                || cx.facts(id).exposure == Exposure::Internet
                 || c.has_control("secrets-manager")
                 || c.kind.as_str() == "secret-store"
             {

@@ -5,8 +5,8 @@ use crate::rule::Check;
 
 declare_rule! {
     /// ## What it finds
-    /// A flow from an untrusted or partner party straight into a datastore, with no
-    /// application in between.
+    /// A flow from an untrusted or partner party straight into a datastore that keeps
+    /// non-public data, with no application in between.
     ///
     /// ## Why it matters
     /// Datastore protocols are built for trusted clients: whoever connects gets the
@@ -52,6 +52,13 @@ impl Check for UntrustedDirectDatastoreAccess {
             if !to.is_datastore() || !cx.is_external(f.from) {
                 continue;
             }
+            let data = cx.at_least(
+                to.stores.iter().copied(),
+                gambit_model::vocab::Classification::Internal,
+            );
+            if data.is_empty() {
+                continue; // a bucket of public content, such as a static site
+            }
             cx.finding(&Self::META, Target::Flow(id))
                 .because(format!(
                     "{} connects straight to {} {}",
@@ -59,7 +66,7 @@ impl Check for UntrustedDirectDatastoreAccess {
                     to.kind.as_str(),
                     to.id
                 ))
-                .assets(to.stores.iter().copied())
+                .assets(data)
                 .emit(out);
         }
     }
