@@ -215,3 +215,22 @@ fn an_insider_holding_a_credential_cannot_be_cut() {
     assert!(!answer.uncuttable.is_empty(), "{answer:?}");
     assert!(answer.uncuttable[0].reason.contains("no candidate fix"));
 }
+
+/// The JSON the CLI prints for the three-tier scenario, pinned: paths, exposure,
+/// chokepoints, tree and blast radius.
+#[test]
+fn three_tier_json_outputs() {
+    let model = scenario("three-tier.yaml", "STATUS", "open");
+    let analysis = Analysis::run(&model, &[]);
+    insta::assert_json_snapshot!("three_tier_paths", analysis.paths(2, None));
+    insta::assert_json_snapshot!("three_tier_exposure", analysis.exposure());
+    insta::assert_json_snapshot!("three_tier_chokepoints", analysis.chokepoints());
+    let orders = model.asset_id("orders").expect("asset");
+    insta::assert_json_snapshot!("three_tier_tree", analysis.tree(orders));
+    let ix = gambit_graph::Index::new(&model);
+    let web = model.component_id("web").expect("component");
+    insta::assert_json_snapshot!(
+        "three_tier_blast_web",
+        gambit_graph::blast_radius(&model, &ix, web)
+    );
+}
