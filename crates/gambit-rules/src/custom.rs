@@ -560,7 +560,13 @@ impl<'a> Locator<'a> {
             return self.span;
         }
         let at = line_start + char_to_byte(self.when, col);
-        self.offsets_bytes(at, at + 1)
+        // One character wide, never splitting a multi-byte character.
+        let width = self
+            .when
+            .get(at..)
+            .and_then(|r| r.chars().next())
+            .map_or(1, char::len_utf8);
+        self.offsets_bytes(at, at + width)
     }
 
     /// A span over character offsets of the condition.

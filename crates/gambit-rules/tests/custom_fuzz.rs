@@ -80,3 +80,29 @@ proptest! {
         exercise(&when);
     }
 }
+
+#[test]
+fn positions_in_conditions_with_multibyte_text_stay_on_character_boundaries() {
+    for when in [
+        "'é' == 'é' &&",
+        "ünknown.x == 1",
+        "component.naïve == 'ü'",
+        "'日本' == component.kind &&",
+    ] {
+        let text = format!(
+            "gambit: 1\nrules:\n  - id: r\n    title: T\n    applies_to: component\n    when: {}\n",
+            serde_json::to_string(when).unwrap()
+        );
+        let (loaded, model) = common::load_text("u.yaml", &text);
+        let (_, diags) = CustomRules::compile_with(&model.rules, Some(&loaded.sources));
+        assert!(!diags.is_empty(), "{when}");
+        for d in diags {
+            let span = d.span.expect("span");
+            let file = loaded.sources.get(span.file);
+            assert!(
+                file.text.get(span.range()).is_some(),
+                "{when}: {span:?} splits a character"
+            );
+        }
+    }
+}
