@@ -313,6 +313,27 @@ impl<'m> Analysis<'m> {
         out
     }
 
+    /// Every fix that would remove at least one derivation of some attacker, with its
+    /// description (`"patch CVE-1 on web"`), for what-if menus; apply with
+    /// [`Analysis::exposure_with`].
+    pub fn candidate_fixes(&self) -> Vec<(Fix, String)> {
+        let mut ids: Vec<u32> = self
+            .attackers
+            .iter()
+            .flat_map(|a| a.graph.fixes.iter().flatten().copied())
+            .filter(|&f| f != crate::engine::NO_FIX)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.into_iter()
+            .map(|id| {
+                let fix = self.index.fix(id);
+                let (text, _, _) = crate::chokepoints::describe_fix(self.model, &self.index, fix);
+                (fix, text)
+            })
+            .collect()
+    }
+
     /// How many crown-jewel assets some attacker can read or write (for `analyze`'s
     /// summary).
     pub fn crown_jewels_exposed(&self) -> usize {

@@ -69,7 +69,10 @@ impl Mask {
     pub fn new(ix: &Index, fixes: &[Fix]) -> Self {
         let mut blocked = vec![false; ix.fix_count()];
         for &f in fixes {
-            blocked[ix.fix_id(f) as usize] = true;
+            // A fix naming an element this model does not have removes nothing.
+            if let Some(b) = blocked.get_mut(ix.fix_id(f) as usize) {
+                *b = true;
+            }
         }
         Mask { blocked }
     }
@@ -78,7 +81,9 @@ impl Mask {
     pub fn from_ids(ix: &Index, ids: impl IntoIterator<Item = u32>) -> Self {
         let mut blocked = vec![false; ix.fix_count()];
         for id in ids {
-            blocked[id as usize] = true;
+            if let Some(b) = blocked.get_mut(id as usize) {
+                *b = true;
+            }
         }
         Mask { blocked }
     }

@@ -234,3 +234,34 @@ fn three_tier_json_outputs() {
         gambit_graph::blast_radius(&model, &ix, web)
     );
 }
+
+#[test]
+fn what_if_patching_the_entry_point_closes_the_exposure() {
+    let model = scenario("three-tier.yaml", "STATUS", "open");
+    let analysis = Analysis::run(&model, &[]);
+    let fixes = analysis.candidate_fixes();
+    let patch = fixes
+        .iter()
+        .find(|(_, text)| text == "patch CVE-2024-0001 on web")
+        .expect("the web exploit is a candidate")
+        .0;
+    assert!(analysis.exposure().iter().any(|e| e.asset == "orders"));
+    assert!(
+        !analysis
+            .exposure_with(&[patch])
+            .iter()
+            .any(|e| e.asset == "orders")
+    );
+    // The second exploit of the chain is just as good a cut.
+    let other = fixes
+        .iter()
+        .find(|(_, t)| t.contains("CVE-2024-0002"))
+        .expect("candidate")
+        .0;
+    assert!(
+        !analysis
+            .exposure_with(&[other])
+            .iter()
+            .any(|e| e.asset == "orders")
+    );
+}
