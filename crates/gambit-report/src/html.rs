@@ -368,7 +368,7 @@ fn threat_row(out: &mut String, t: &Threat) {
     out.push_str("</td>");
     let _ = write!(
         out,
-        "<td><code>{}</code><br><span class=\"muted\">{}</span></td>",
+        "<td><button type=\"button\" class=\"target-link\" data-target=\"{0}\" title=\"Show {0} on the diagram\"><code>{0}</code></button><br><span class=\"muted\">{1}</span></td>",
         esc(&t.target),
         t.target_kind
     );

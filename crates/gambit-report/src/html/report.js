@@ -148,6 +148,30 @@
       if (btn.getAttribute("aria-pressed") === "true") { clearPath(); } else { showPath(index); }
     });
   });
+  // A threat's element: highlight it (a flow also lights its two ends) and show it.
+  Array.prototype.forEach.call(document.querySelectorAll(".target-link"), function (link) {
+    link.addEventListener("click", function () {
+      clearPath();
+      if (!svg) { return; }
+      var target = link.dataset.target, lit = false;
+      var all = elements();
+      var flow = all.filter(function (f) { return f.dataset.id === target && f.classList.contains("flow"); })[0];
+      all.forEach(function (el) {
+        var id = el.dataset.id;
+        if (id === target || (flow && (id === flow.dataset.from || id === flow.dataset.to))) {
+          el.classList.add("hl");
+          var line = el.querySelector(".flow-line");
+          if (line) { line.setAttribute("marker-end", "url(#gambit-arrow-hl)"); }
+          lit = true;
+        }
+      });
+      if (lit) {
+        svg.classList.add("has-hl");
+        document.getElementById("diagram").scrollIntoView();
+      }
+    });
+  });
+
   var clear = document.getElementById("path-clear");
   if (clear) { clear.addEventListener("click", clearPath); }
 

@@ -99,6 +99,15 @@ for (const file of reports) {
         assert.equal(await page.locator("#diagram svg .hl").count(), 0, "Clear removes the highlight");
       }
 
+      // A threat's element link highlights that element on the diagram.
+      const firstTarget = await page.getAttribute("#threat-table tbody tr .target-link", "data-target");
+      await page.click("#threat-table tbody tr .target-link");
+      const litTarget = await page.$$eval("#diagram svg .hl[data-id]", (els) => els.map((e) => e.dataset.id));
+      if (expect.drawn.includes(firstTarget)) {
+        assert.ok(litTarget.includes(firstTarget), `${firstTarget} is highlighted`);
+      }
+      await page.click("#path-clear");
+
       // Filters: severity, then element text; reset shows everything again.
       const total = await page.locator("#threat-table tbody tr").count();
       await page.selectOption("#f-severity", "critical");
