@@ -61,6 +61,33 @@ fn zone_and_path_select_and_highlight() {
 }
 
 #[test]
+fn path_numbers_follow_the_attackers_given() {
+    let args = [
+        "diagram",
+        "examples/k8s-microservices.yaml",
+        "--format",
+        "mermaid",
+        "--path",
+        "1",
+        "--path-only",
+    ];
+    let (code, internet, _) = gambit(&args);
+    assert_eq!(code, 0);
+    let mut insider_args = args.to_vec();
+    insider_args.extend(["--attacker", "insider:developer"]);
+    let (code, insider, _) = gambit(&insider_args);
+    assert_eq!(code, 0);
+    assert_ne!(
+        internet, insider,
+        "another attacker's first path is another picture"
+    );
+    assert!(
+        insider.contains("class ") && insider.contains(" hl"),
+        "{insider}"
+    );
+}
+
+#[test]
 fn bad_zone_or_path_exits_2_and_writes_nothing() {
     let dir = tempfile::tempdir().expect("temp dir");
     let file = dir.path().join("out.svg");
@@ -79,6 +106,16 @@ fn bad_zone_or_path_exits_2_and_writes_nothing() {
     let (code, _, err) = gambit(&["diagram", "examples/acme-shop.yaml", "--path", "999"]);
     assert_eq!(code, 2);
     assert!(err.contains("--path 999"), "{err}");
+    let (code, _, err) = gambit(&[
+        "diagram",
+        "examples/acme-shop.yaml",
+        "--path",
+        "1",
+        "--attacker",
+        "insider:nobody",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("nobody"), "{err}");
     let (code, _, _) = gambit(&["diagram", "no-such-model.yaml"]);
     assert_eq!(code, 2);
 }

@@ -1,5 +1,5 @@
-//! `gambit diagram MODEL [--format dot|mermaid|svg] [--zone ZONE] [--path N [--path-only]]
-//! [-o FILE]`: the data-flow diagram, drawn by gambit-report (SVG laid out in-process).
+//! `gambit diagram MODEL [--format dot|mermaid|svg] [--zone ZONE] [--path N [--path-only]
+//! [--attacker A]...] [-o FILE]`: the data-flow diagram, drawn by gambit-report (SVG laid out in-process).
 
 use std::path::PathBuf;
 
@@ -29,13 +29,17 @@ pub(crate) struct DiagramArgs {
     /// with drawn faded: for large models.
     #[arg(long, value_name = "ZONE")]
     pub zone: Option<String>,
-    /// Highlight attack path N (1-based, in the order `gambit paths MODEL` lists them):
+    /// Highlight attack path N (1-based, in the order `gambit paths MODEL` lists them
+    /// with the same --attacker flags):
     /// its components and flows in red, with numbered steps.
     #[arg(long, value_name = "N")]
     pub path: Option<usize>,
     /// With --path: draw only the path's components and actors.
     #[arg(long, requires = "path")]
     pub path_only: bool,
+    /// With --path: the attackers whose paths are numbered, as for `gambit paths`.
+    #[command(flatten)]
+    pub attackers: crate::commands::paths::AttackerArgs,
     /// Write to FILE (atomically) instead of standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -71,7 +75,8 @@ fn run_inner(args: &DiagramArgs) -> Result<u8, u8> {
         options.focus = Focus::Zone(zone.clone());
     }
     if let Some(n) = args.path {
-        let analysis = gambit_graph::Analysis::run(&model, &[]);
+        let attackers = crate::commands::paths::parse_attackers(&model, &args.attackers)?;
+        let analysis = gambit_graph::Analysis::run(&model, &attackers);
         let paths = analysis.paths(3, None);
         let Some(path) = n.checked_sub(1).and_then(|i| paths.get(i)) else {
             eprintln!(
