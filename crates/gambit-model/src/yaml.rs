@@ -13,7 +13,7 @@
 
 use std::borrow::Cow;
 
-use granit_parser::{Event, Parser, ScalarStyle};
+use granit_parser::{Event, Parser, ScalarStyle, StructureStyle};
 
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
@@ -70,8 +70,14 @@ impl Node<'_> {
 }
 
 enum Open<'a> {
-    Seq(Vec<Node<'a>>, Span, usize),
-    Map(Vec<(Node<'a>, Node<'a>)>, Option<Node<'a>>, Span, usize),
+    Seq(Vec<Node<'a>>, Span, usize, bool),
+    Map(
+        Vec<(Node<'a>, Node<'a>)>,
+        Option<Node<'a>>,
+        Span,
+        usize,
+        bool,
+    ),
 }
 
 /// Parses one YAML document. An empty document gives `Ok(None)`.
@@ -98,17 +104,14 @@ pub fn parse(text: &str, file: FileId) -> Result<Option<Node<'_>>, Diagnostic> {
 const PARALLEL_MIN_BYTES: usize = 512 * 1024;
 
 fn parse_in_parts(text: &str, file: FileId, threads: usize) -> Option<Node<'_>> {
-    let cuts = top_level_cuts(text, threads)?;
-    let parts: Vec<Option<Node<'_>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = cuts
-            .windows(2)
-            .map(|w| {
-                let (lo, hi) = (w[0], w[1]);
-                scope.spawn(move || {
-                    parse_range(&text[lo..hi], lo, file, ALIAS_BUDGET / threads)
-                        .ok()
-                        .flatten()
-                })
+    let parts = cut_into_parts(text, threads)?;
+    let budget = ALIAS_BUDGET / parts.len().max(1);
+    let roots: Vec<Option<Node<'_>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = parts
+            .iter()
+            .map(|part| {
+                let (lo, hi) = (part.start, part.end);
+                scope.spawn(move || parse_range(&text[lo..hi], lo, file, budget).ok().flatten())
             })
             .collect();
         handles
@@ -116,10 +119,38 @@ fn parse_in_parts(text: &str, file: FileId, threads: usize) -> Option<Node<'_>> 
             .map(|h| h.join().ok().flatten())
             .collect()
     });
-    let mut entries = Vec::new();
-    for part in parts {
-        match part?.kind {
-            NodeKind::Map(e) => entries.extend(e),
+    let mut entries: Vec<(Node<'_>, Node<'_>)> = Vec::new();
+    for (part, root) in parts.iter().zip(roots) {
+        let root = root?;
+        match (part.continues, root.kind) {
+            (false, NodeKind::Map(e)) => entries.extend(e),
+            // The rest of the section the previous part began: extend its value.
+            (true, NodeKind::Seq(items)) => match entries.last_mut() {
+                Some((
+                    _,
+                    Node {
+                        kind: NodeKind::Seq(v),
+                        span,
+                    },
+                )) => {
+                    v.extend(items);
+                    span.end = root.span.end;
+                }
+                _ => return None,
+            },
+            (true, NodeKind::Map(more)) => match entries.last_mut() {
+                Some((
+                    _,
+                    Node {
+                        kind: NodeKind::Map(v),
+                        span,
+                    },
+                )) => {
+                    v.extend(more);
+                    span.end = root.span.end;
+                }
+                _ => return None,
+            },
             _ => return None,
         }
     }
@@ -129,39 +160,125 @@ fn parse_in_parts(text: &str, file: FileId, threads: usize) -> Option<Node<'_>> 
     })
 }
 
-/// Byte offsets that cut `text` into about `parts` pieces at lines that start a top-level
-/// key, with 0 first and the length last; `None` when the text has no safe cut (document
-/// markers or directives, or no top-level keys to cut at).
-fn top_level_cuts(text: &str, parts: usize) -> Option<Vec<usize>> {
-    let mut keys = Vec::new();
+/// A piece of the text to parse on its own; `continues` when it starts inside a
+/// top-level section (the items or entries of the section that the previous piece began).
+#[derive(Debug, PartialEq)]
+struct Part {
+    start: usize,
+    end: usize,
+    continues: bool,
+}
+
+/// Where a piece may start: at a top-level key, or at an item or entry of a top-level
+/// section (a line at the section's child indentation).
+#[derive(Clone, Copy)]
+struct Cut {
+    at: usize,
+    top: bool,
+}
+
+/// Cuts `text` into about `parts` pieces of similar size; `None` when there is no safe
+/// way (document markers or directives, or too few places to cut).
+fn cut_into_parts(text: &str, parts: usize) -> Option<Vec<Part>> {
+    let cuts = candidate_cuts(text)?;
+    let mut chosen: Vec<Cut> = vec![Cut { at: 0, top: true }];
+    for i in 1..parts {
+        let goal = text.len() * i / parts;
+        let j = cuts.partition_point(|c| c.at < goal);
+        let best = [j.checked_sub(1), Some(j)]
+            .into_iter()
+            .flatten()
+            .filter_map(|j| cuts.get(j).copied())
+            .min_by_key(|c| c.at.abs_diff(goal))?;
+        if best.at > chosen.last().map_or(0, |c| c.at) {
+            chosen.push(best);
+        }
+    }
+    // A piece that starts inside a section must stop where the section does.
+    let tops: Vec<usize> = cuts.iter().filter(|c| c.top).map(|c| c.at).collect();
+    let mut out = Vec::new();
+    for (k, c) in chosen.iter().enumerate() {
+        let next = chosen.get(k + 1).map_or(text.len(), |n| n.at);
+        if c.top {
+            out.push(Part {
+                start: c.at,
+                end: next,
+                continues: false,
+            });
+            continue;
+        }
+        let section_end = tops
+            .iter()
+            .copied()
+            .find(|&t| t > c.at)
+            .unwrap_or(text.len());
+        if section_end < next {
+            out.push(Part {
+                start: c.at,
+                end: section_end,
+                continues: true,
+            });
+            out.push(Part {
+                start: section_end,
+                end: next,
+                continues: false,
+            });
+        } else {
+            out.push(Part {
+                start: c.at,
+                end: next,
+                continues: true,
+            });
+        }
+    }
+    (out.len() > 1).then_some(out)
+}
+
+fn candidate_cuts(text: &str) -> Option<Vec<Cut>> {
+    let mut cuts = Vec::new();
     let mut offset = 0;
+    // The indentation and style of the current section's children, once seen.
+    let mut child: Option<(usize, bool)> = None;
+    let mut in_section = false;
     for line in text.split_inclusive('\n') {
-        let first = line.as_bytes().first().copied().unwrap_or(b' ');
+        let bytes = line.as_bytes();
+        let first = bytes.first().copied().unwrap_or(b' ');
         if line.starts_with("---") || line.starts_with("...") || first == b'%' {
             return None;
         }
-        if offset > 0
-            && (first.is_ascii_alphanumeric() || first == b'_' || first == b'"' || first == b'\'')
-        {
-            keys.push(offset);
+        let indent = bytes.iter().take_while(|&&b| b == b' ').count();
+        let rest = &bytes[indent..];
+        let blank = rest.is_empty() || rest[0] == b'\n' || rest[0] == b'\r' || rest[0] == b'#';
+        let is_top_key =
+            indent == 0 && (first.is_ascii_alphanumeric() || matches!(first, b'_' | b'"' | b'\''));
+        if is_top_key {
+            if offset > 0 {
+                cuts.push(Cut {
+                    at: offset,
+                    top: true,
+                });
+            }
+            in_section = true;
+            child = None;
+        } else if in_section && !blank {
+            let item = rest.starts_with(b"- ") || rest == b"-\n";
+            match child {
+                None => child = Some((indent, item)),
+                Some((n, seq)) if n == indent && seq == item => {
+                    let entry = seq || !matches!(rest[0], b'-' | b'}' | b']' | b',' | b'{' | b'[');
+                    if entry {
+                        cuts.push(Cut {
+                            at: offset,
+                            top: false,
+                        });
+                    }
+                }
+                _ => {}
+            }
         }
         offset += line.len();
     }
-    let mut cuts = vec![0];
-    for i in 1..parts {
-        let goal = text.len() * i / parts;
-        let at = keys.partition_point(|&k| k < goal);
-        let best = [at.checked_sub(1), Some(at)]
-            .into_iter()
-            .flatten()
-            .filter_map(|j| keys.get(j).copied())
-            .min_by_key(|&k| k.abs_diff(goal))?;
-        if best > *cuts.last().unwrap_or(&0) {
-            cuts.push(best);
-        }
-    }
-    cuts.push(text.len());
-    (cuts.len() > 2).then_some(cuts)
+    Some(cuts)
 }
 
 /// Parses `text`, which starts at byte `base` of the file.
@@ -235,28 +352,42 @@ impl<'a> Builder<'a> {
                 self.remember(anchor, &node);
                 self.push(node)?;
             }
-            Event::SequenceStart(_, anchor, _) => {
+            Event::SequenceStart(style, anchor, _) => {
                 self.open_check(span)?;
-                self.stack.push(Open::Seq(Vec::new(), span, anchor));
+                let block = style == StructureStyle::Block;
+                self.stack.push(Open::Seq(Vec::new(), span, anchor, block));
             }
-            Event::MappingStart(_, anchor, _) => {
+            Event::MappingStart(style, anchor, _) => {
                 self.open_check(span)?;
-                self.stack.push(Open::Map(Vec::new(), None, span, anchor));
+                let block = style == StructureStyle::Block;
+                self.stack
+                    .push(Open::Map(Vec::new(), None, span, anchor, block));
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let node = match self.stack.pop() {
-                    Some(Open::Seq(items, start, anchor)) => {
+                    Some(Open::Seq(items, start, anchor, block)) => {
+                        // A block collection ends with its last item, not with whatever
+                        // blank lines or comments follow it (the same wherever the file
+                        // is cut for parallel parsing).
+                        let end = match items.last() {
+                            Some(last) if block => last.span.end,
+                            _ => span.end,
+                        };
                         let node = Node {
                             kind: NodeKind::Seq(items),
-                            span: Span::new(self.file, start.start as usize, span.end as usize),
+                            span: Span::new(self.file, start.start as usize, end as usize),
                         };
                         self.remember(anchor, &node);
                         node
                     }
-                    Some(Open::Map(entries, _, start, anchor)) => {
+                    Some(Open::Map(entries, _, start, anchor, block)) => {
+                        let end = match entries.last() {
+                            Some((_, last)) if block => last.span.end,
+                            _ => span.end,
+                        };
                         let node = Node {
                             kind: NodeKind::Map(entries),
-                            span: Span::new(self.file, start.start as usize, span.end as usize),
+                            span: Span::new(self.file, start.start as usize, end as usize),
                         };
                         self.remember(anchor, &node);
                         node
@@ -383,7 +514,7 @@ mod tests {
         let whole = parse_range(&text, 0, FileId(0), ALIAS_BUDGET)
             .unwrap()
             .unwrap();
-        for threads in [2, 3, 5] {
+        for threads in [2, 3, 5, 16] {
             let parts = parse_in_parts(&text, FileId(0), threads)
                 .expect("the synthetic model has clean cuts");
             let (NodeKind::Map(a), NodeKind::Map(b)) = (&whole.kind, &parts.kind) else {
@@ -394,11 +525,48 @@ mod tests {
     }
 
     #[test]
+    fn hand_written_models_part_the_same_way_or_not_at_all() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+        for name in [
+            "acme-shop.yaml",
+            "k8s-microservices.yaml",
+            "llm-agent.yaml",
+            "hardened.yaml",
+        ] {
+            let Ok(text) = std::fs::read_to_string(dir.join(name)) else {
+                continue;
+            };
+            let whole = parse_range(&text, 0, FileId(0), ALIAS_BUDGET)
+                .unwrap()
+                .unwrap();
+            for threads in 2..6 {
+                if let Some(parts) = parse_in_parts(&text, FileId(0), threads) {
+                    let (NodeKind::Map(a), NodeKind::Map(b)) = (&whole.kind, &parts.kind) else {
+                        panic!("maps")
+                    };
+                    let (x, y) = (format!("{a:?}"), format!("{b:?}"));
+                    let at = x
+                        .bytes()
+                        .zip(y.bytes())
+                        .position(|(p, q)| p != q)
+                        .unwrap_or(x.len().min(y.len()));
+                    assert!(
+                        x == y,
+                        "{name} in {threads} parts differs at {at}: {} | {}",
+                        &x[at.saturating_sub(300)..(at + 80).min(x.len())],
+                        &y[at.saturating_sub(0)..(at + 80).min(y.len())]
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn unclean_cuts_are_refused() {
         // An alias whose anchor lands in another part fails there, so the caller re-parses whole.
         let text = format!("x-a: &a {{k: v}}\n{}x-b: *a\n", "x-pad: 1\n".repeat(1000));
         assert!(parse_in_parts(&text, FileId(0), 2).is_none());
-        assert!(top_level_cuts("a: 1\n---\nb: 2\n", 2).is_none());
+        assert!(cut_into_parts("a: 1\n---\nb: 2\n", 2).is_none());
         let whole = parse(&text, FileId(0)).unwrap().unwrap();
         assert!(matches!(whole.kind, NodeKind::Map(ref e) if e.len() == 1002));
     }
