@@ -44,7 +44,9 @@ pub enum Format {
 /// file locations relative to the current directory), ending with a newline.
 pub fn render(format: Format, report: &Report, model: &Model, sources: &SourceMap) -> String {
     let mut text = match format {
-        Format::Markdown => markdown(report),
+        Format::Markdown => {
+            crate::markdown::markdown_with_model(report, model, &Default::default())
+        }
         Format::Html => html(report, model),
         Format::Csv => csv(report),
         Format::Sarif => {

@@ -7,8 +7,12 @@ use std::fmt::Write;
 use gambit_model::vocab::{Severity, Vocab};
 use gambit_rules::{Report, Threat};
 
+use gambit_model::Model;
+
 use crate::baseline::Baseline;
+use crate::diagram::{DiagramOptions, Focus};
 use crate::escape::{markdown_cell as cell, markdown_text as text};
+use crate::highlight::Highlight;
 
 /// What to put in the comment.
 #[derive(Clone, Debug)]
@@ -48,6 +52,16 @@ pub(crate) fn severity_icon(s: Severity) -> &'static str {
 }
 
 pub fn markdown_with(report: &Report, options: &MarkdownOptions) -> String {
+    markdown_full(report, None, options)
+}
+
+/// The report as Markdown, with the shortest path also drawn: a Mermaid diagram of the
+/// elements on it (GitHub and GitLab render it in comments), folded in `<details>`.
+pub fn markdown_with_model(report: &Report, model: &Model, options: &MarkdownOptions) -> String {
+    markdown_full(report, Some(model), options)
+}
+
+fn markdown_full(report: &Report, model: Option<&Model>, options: &MarkdownOptions) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -57,6 +71,9 @@ pub fn markdown_with(report: &Report, options: &MarkdownOptions) -> String {
     summary(&mut out, report);
     threats(&mut out, report, options);
     paths(&mut out, report, options.max_paths);
+    if let Some(model) = model {
+        path_diagram(&mut out, report, model);
+    }
     chokepoints(&mut out, report);
     let _ = writeln!(
         out,
@@ -244,6 +261,34 @@ fn paths(out: &mut String, report: &Report, max: usize) {
     if best.len() > max {
         let _ = writeln!(out, "…and {} more goals reached.\n", best.len() - max);
     }
+}
+
+/// The first (shortest) path as a Mermaid diagram of only its elements.
+fn path_diagram(out: &mut String, report: &Report, model: &Model) {
+    let Some(path) = shortest_paths(report).into_iter().next() else {
+        return;
+    };
+    let highlight = Highlight::from_path(model, path);
+    let elements: std::collections::BTreeSet<String> = highlight
+        .elements()
+        .filter(|id| model.lookup(id).is_some())
+        .map(str::to_owned)
+        .collect();
+    if elements.is_empty() {
+        return;
+    }
+    let options = DiagramOptions {
+        focus: Focus::Elements(elements),
+        highlight,
+    };
+    let Ok(mermaid) = crate::diagram::mermaid::render(model, &options) else {
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "<details><summary>The shortest path on the data-flow diagram</summary>\n\n```mermaid\n{}```\n\n</details>\n",
+        mermaid
+    );
 }
 
 fn chokepoints(out: &mut String, report: &Report) {

@@ -403,3 +403,20 @@ fn render_dispatches_every_format() {
         assert!(render(f, &report, &model, &sources).ends_with('\n'));
     }
 }
+
+#[test]
+fn markdown_with_the_model_draws_the_shortest_path_in_mermaid() {
+    let (report, model, _) = common::report("acme-shop.yaml");
+    let text = markdown::markdown_with_model(&report, &model, &Default::default());
+    let start = text.find("```mermaid\n").expect("a Mermaid block") + "```mermaid\n".len();
+    let block = &text[start..start + text[start..].find("```").expect("closed")];
+    assert!(block.starts_with("flowchart LR"));
+    assert!(
+        block.contains("class ") && block.contains(" hl"),
+        "the path is highlighted: {block}"
+    );
+    // Only the path's elements: acme-shop's ci-runner is on no shortest path.
+    assert!(!block.contains("ci_runner"), "{block}");
+    assert!(text.contains("<details>") && text.contains("</details>"));
+    insta::assert_snapshot!("markdown-acme-shop-with-model", text);
+}
