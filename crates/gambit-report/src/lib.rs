@@ -5,15 +5,21 @@
 //!   flow), so no Graphviz is needed. Any diagram can highlight one attack path.
 //! * [`markdown`], [`csv`], [`sarif`] and [`html`]: the report formats of
 //!   `gambit analyze`, each a pure function over a [`gambit_rules::Report`] (plus the
-//!   [`gambit_model::Model`] where the format shows the system or points into its files).
+//!   [`gambit_model::Model`] where the format shows the system or points into its files);
+//!   [`render`] picks one by [`Format`].
+//! * [`assemble`]: the full report as `analyze` builds it (rules, then attack graph).
+//! * [`diff`] and [`baseline`]: what changed between two reports, and what is new since
+//!   an earlier one (for `gambit diff` and `check --baseline`).
 //!
 //! ```text
 //! Model ──Scene (selection, sorted)──> dot / mermaid / layout ──> svg
 //! Report (+ Model, SourceMap) ──> markdown / csv / sarif / html (embeds the svg)
+//! Report, Report ──> diff          analyze JSON ──> Baseline ──> new threats
 //! ```
 //!
 //! Architecture invariant: every output is deterministic (same input, same bytes) and
-//! nothing here does I/O; the CLI writes files.
+//! nothing here reads or writes files (SARIF asks the current directory, to make paths
+//! relative); the CLI writes files.
 
 pub mod assemble;
 pub mod baseline;
