@@ -3,7 +3,7 @@
 //! * [`diagram`]: the data-flow diagram as DOT, Mermaid or SVG. The SVG is laid out here,
 //!   in pure Rust (zones as nested boxes, components in columns by their place in the data
 //!   flow), so no Graphviz is needed. Any diagram can highlight one attack path.
-//! * [`markdown`], [`csv`], [`sarif`] and [`html`]: the report formats of
+//! * [`markdown`](mod@markdown), [`csv`](mod@csv), [`sarif`](mod@sarif) and [`html`](mod@html): the report formats of
 //!   `gambit analyze`, each a pure function over a [`gambit_rules::Report`] (plus the
 //!   [`gambit_model::Model`] where the format shows the system or points into its files);
 //!   [`render`] picks one by [`Format`].
