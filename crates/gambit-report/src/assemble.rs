@@ -2,7 +2,7 @@
 //! graph's paths, exposure and choke points attached. Kept here (the one crate that
 //! sees both analyses) so the CLI, the tests and the report formats agree on it.
 
-use std::collections::HashSet;
+use std::collections::BTreeMap;
 
 use gambit_model::{AttackerSpec, Model};
 use gambit_rules::{GraphResults, Report};
@@ -25,15 +25,17 @@ pub fn graph_results(analysis: &gambit_graph::Analysis<'_>, paths_per_goal: usiz
         .map(json)
         .collect();
     let on = analysis.on_attack_path();
-    let on_attack_path: HashSet<String> = on
+    let mut on_attack_path: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (id, goals) in on
         .components
-        .keys()
-        .chain(on.flows.keys())
-        .chain(on.identities.keys())
-        .chain(on.assets.keys())
-        .chain(on.actors.keys())
-        .cloned()
-        .collect();
+        .into_iter()
+        .chain(on.flows)
+        .chain(on.identities)
+        .chain(on.assets)
+        .chain(on.actors)
+    {
+        on_attack_path.entry(id).or_default().extend(goals);
+    }
     GraphResults {
         attack_paths,
         exposure,

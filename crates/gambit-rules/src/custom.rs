@@ -417,6 +417,7 @@ fn threat(cx: &Context<'_>, rule: &CustomRule, target: Target, assets: Vec<Asset
         open: true,
         status_note: None,
         on_attack_path: false,
+        attack_goals: Vec::new(),
         rationale: format!("custom rule condition holds: {}", rule.when.trim()),
         factors: Vec::new(),
         records: assets

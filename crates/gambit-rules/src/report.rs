@@ -2,7 +2,7 @@
 //! [`Analysis`]. The attack-graph parts (paths, exposure, choke points, `on_attack_path`)
 //! are filled by [`Report::attach_graph`] from the graph crate's results.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use serde::Serialize;
 
@@ -76,8 +76,9 @@ pub struct GraphResults {
     pub attack_paths: Vec<serde_json::Value>,
     pub exposure: Vec<serde_json::Value>,
     pub chokepoints: Vec<serde_json::Value>,
-    /// Ids of elements and flows that lie on at least one attack path.
-    pub on_attack_path: HashSet<String>,
+    /// Ids of elements and flows that lie on the best path to a crown-jewel goal, each with
+    /// the goals it serves.
+    pub on_attack_path: BTreeMap<String, Vec<String>>,
 }
 
 impl Report {
@@ -108,8 +109,16 @@ impl Report {
     /// and counts paths and the crown jewels some attacker can read or write.
     pub fn attach_graph(&mut self, model: &Model, graph: GraphResults) {
         for t in &mut self.threats {
-            t.on_attack_path = graph.on_attack_path.contains(&t.target);
+            t.attack_goals = graph
+                .on_attack_path
+                .get(&t.target)
+                .cloned()
+                .unwrap_or_default();
+            t.on_attack_path = !t.attack_goals.is_empty();
         }
+        // A weakness on a real path to a crown jewel ranks above a theoretical one; the
+        // sort is stable, so severity order holds within each half.
+        self.threats.sort_by_key(|t| !t.on_attack_path);
         let exposed: HashSet<&str> = graph
             .exposure
             .iter()

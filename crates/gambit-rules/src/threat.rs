@@ -31,6 +31,10 @@ pub struct Threat {
     pub status_note: Option<String>,
     /// Set by the attack-graph analysis; false until it is attached.
     pub on_attack_path: bool,
+    /// The crown-jewel goals whose best attack path runs through this threat's target
+    /// (`"internet: read card-tokens"`); empty when it is on no path.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attack_goals: Vec<String>,
     /// The model facts that made the rule fire.
     pub rationale: String,
     /// What raised or lowered the likelihood.
@@ -140,6 +144,7 @@ impl Threat {
             open: true,
             status_note: None,
             on_attack_path: false,
+            attack_goals: Vec::new(),
             rationale: f.rationale,
             factors: f.factors,
             assets: f.assets.iter().map(|&a| model[a].id.clone()).collect(),

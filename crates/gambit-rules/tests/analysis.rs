@@ -432,7 +432,12 @@ fn the_report_has_the_keys_of_the_cli_contract_and_takes_graph_results() {
             serde_json::json!({"attacker": "internet", "asset": "support-inbox", "access": ["read"], "steps": 1}),
         ],
         chokepoints: vec![],
-        on_attack_path: [target.clone()].into_iter().collect(),
+        on_attack_path: [(
+            target.clone(),
+            vec!["internet: read card-tokens".to_owned()],
+        )]
+        .into_iter()
+        .collect(),
     };
     report.attach_graph(&model, graph);
     let json = report.to_json();
@@ -442,6 +447,21 @@ fn the_report_has_the_keys_of_the_cli_contract_and_takes_graph_results() {
         "card-tokens is a crown jewel, support-inbox is not"
     );
     assert_eq!(json["threats"][0]["on_attack_path"], true);
+    assert_eq!(
+        json["threats"][0]["attack_goals"][0],
+        "internet: read card-tokens"
+    );
+    let threats = json["threats"].as_array().unwrap();
+    let first_off = threats
+        .iter()
+        .position(|t| t["on_attack_path"] == false)
+        .unwrap();
+    assert!(
+        threats[first_off..]
+            .iter()
+            .all(|t| t["on_attack_path"] == false),
+        "threats on a path rank first"
+    );
 }
 
 #[test]

@@ -27,8 +27,18 @@ pub(crate) struct ThreatOptions {
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum AnalyzeFormat {
+    /// Threats grouped by severity, then attack paths and choke points.
     Text,
+    /// The report document of the CLI contract.
     Json,
+    /// Compact, for a pull-request comment.
+    Markdown,
+    /// One self-contained page: risk matrix, diagram with clickable paths, threat table.
+    Html,
+    /// SARIF 2.1.0, each result at the line of the model element it concerns.
+    Sarif,
+    /// One row per threat, for issue trackers.
+    Csv,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -54,6 +64,8 @@ pub(crate) struct AnalyzeArgs {
     pub output: Option<PathBuf>,
     #[command(flatten)]
     pub threats: ThreatOptions,
+    #[command(flatten)]
+    pub attackers: crate::commands::paths::AttackerArgs,
 }
 
 /// A model analysed, with what it was loaded from.
@@ -72,19 +84,110 @@ pub(crate) fn run(args: &AnalyzeArgs) -> u8 {
         Ok(a) => a,
         Err(code) => return code,
     };
+    let attackers = match crate::commands::paths::parse_attackers(&analysed.model, &args.attackers)
+    {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
+    let Analysed {
+        loaded,
+        model,
+        analysis,
+    } = analysed;
+    let report = gambit_report::assemble::report(&model, analysis, &attackers);
+    let render = |format| gambit_report::render(format, &report, &model, &loaded.sources);
     let text = match args.format {
         AnalyzeFormat::Json => {
-            let report = Report::new(&analysed.model, analysed.analysis);
-            let json = report.to_json();
-            serde_json::to_string_pretty(&json).unwrap_or_default() + "\n"
+            serde_json::to_string_pretty(&report.to_json()).unwrap_or_default() + "\n"
         }
+        AnalyzeFormat::Markdown => render(gambit_report::Format::Markdown),
+        AnalyzeFormat::Html => render(gambit_report::Format::Html),
+        AnalyzeFormat::Sarif => render(gambit_report::Format::Sarif),
+        AnalyzeFormat::Csv => render(gambit_report::Format::Csv),
         AnalyzeFormat::Text => {
             let styled = args.output.is_none() && color_stdout();
-            render_text(&analysed.model, &analysed.analysis.threats, styled)
+            let mut text = render_text(&model, &report.threats, styled);
+            text.push_str(&render_graph_text(&report, styled));
+            text
         }
     };
-    let _ = &analysed.loaded;
     emit(args.output.as_deref(), &text)
+}
+
+/// After the threats: the best path to each crown-jewel goal and the choke points.
+fn render_graph_text(report: &Report, styled: bool) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let best: Vec<&serde_json::Value> = report
+        .attack_paths
+        .iter()
+        .filter(|p| p["rank"].as_u64().is_none_or(|r| r == 1))
+        .collect();
+    let _ = writeln!(
+        s,
+        "\n{}",
+        paint(
+            styled,
+            BOLD,
+            &format!(
+                "ATTACK PATHS TO CROWN JEWELS ({} goals reached)",
+                best.len()
+            )
+        )
+    );
+    if best.is_empty() {
+        let _ = writeln!(s, "  none: no attacker reaches a crown jewel");
+    }
+    for p in best {
+        let goal = &p["goal"];
+        let _ = writeln!(
+            s,
+            "  {} -> {} {}  (effort {}, likelihood {})",
+            p["attacker"].as_str().unwrap_or("?"),
+            goal["access"].as_str().unwrap_or("?"),
+            goal["asset"]
+                .as_str()
+                .or_else(|| goal["component"].as_str())
+                .unwrap_or("?"),
+            p["effort"],
+            p["likelihood"]
+        );
+        for (i, step) in p["steps"].as_array().into_iter().flatten().enumerate() {
+            let via = step["via"]
+                .as_str()
+                .map(|v| format!(" via {v}"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "    {}. {} {} [{}]{via}",
+                i + 1,
+                step["gains"].as_str().unwrap_or("?"),
+                step["on"].as_str().unwrap_or("?"),
+                step["technique"].as_str().unwrap_or("-")
+            );
+        }
+    }
+    if !report.chokepoints.is_empty() {
+        let _ = writeln!(
+            s,
+            "\n{}",
+            paint(styled, BOLD, "CHOKE POINTS (fix these to cut every path)")
+        );
+        for c in &report.chokepoints {
+            let _ = writeln!(
+                s,
+                "  {} (cuts {} goal{})",
+                c["fix"].as_str().unwrap_or("?"),
+                c["cuts"],
+                if c["cuts"].as_u64() == Some(1) {
+                    ""
+                } else {
+                    "s"
+                }
+            );
+        }
+    }
+    s
 }
 
 /// Writes the output to the file (atomically) or standard output.
@@ -273,7 +376,12 @@ fn write_threat(s: &mut String, t: &Threat, styled: bool) {
         Some(note) => note.clone(),
         None => t.status.as_str().to_owned(),
     };
-    let _ = writeln!(s, "  {} {}", paint(styled, BOLD, &t.id), t.title);
+    let path = if t.on_attack_path {
+        "  [on attack path]"
+    } else {
+        ""
+    };
+    let _ = writeln!(s, "  {} {}{path}", paint(styled, BOLD, &t.id), t.title);
     let stride: Vec<&str> = t.stride.iter().map(|x| x.as_str()).collect();
     let _ = writeln!(
         s,
