@@ -14,7 +14,8 @@ for n in 1000 10000 100000; do
   [ -f "$model" ] || target/release/examples/synth "$n" > "$model"
   best=""
   for _ in 1 2 3; do
-    out=$( { /usr/bin/time -f "%e %M" target/release/gambit "$@" "$model" > /dev/null 2>/dev/null; } 2>&1 | tail -1)
+    /usr/bin/time -o "$tmp/gambit-time" -f "%e %M" target/release/gambit "$@" "$model" > /dev/null 2>&1 || true
+    out=$(tail -1 "$tmp/gambit-time")
     t=${out% *}; m=${out#* }
     if [ -z "$best" ] || awk "BEGIN{exit !($t < ${best% *})}"; then best="$t $m"; fi
   done
