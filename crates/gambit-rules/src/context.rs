@@ -211,6 +211,19 @@ impl<'m> Context<'m> {
         v
     }
 
+    /// The confidential or restricted assets a flow sends out, unless its sender strips or
+    /// masks data on the way (dlp, data-minimization or tokenization): empty when guarded.
+    pub fn unguarded_sensitive_data(&self, f: &gambit_model::Flow) -> Vec<AssetId> {
+        const GUARDS: &[&str] = &["dlp", "data-minimization", "tokenization"];
+        let guarded = self
+            .component(f.from)
+            .is_some_and(|s| GUARDS.iter().any(|g| s.has_control(g)));
+        if guarded {
+            return Vec::new();
+        }
+        self.at_least(f.data.iter().copied(), Classification::Confidential)
+    }
+
     /// Assets at or above a classification, from a list.
     pub fn at_least(
         &self,

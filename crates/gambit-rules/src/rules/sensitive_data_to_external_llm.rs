@@ -1,12 +1,7 @@
-use gambit_model::vocab::Classification;
-
 use crate::context::Context;
 use crate::declare_rule;
 use crate::finding::{Finding, Target};
 use crate::rule::Check;
-
-/// Controls on the sender that keep sensitive data out of the request.
-const GUARDS: &[&str] = &["dlp", "data-minimization", "tokenization"];
 
 declare_rule! {
     /// ## What it finds
@@ -61,13 +56,7 @@ impl Check for SensitiveDataToExternalLlm {
             if !to.is_llm() || !cx.is_external(f.to) {
                 continue;
             }
-            if cx
-                .component(f.from)
-                .is_some_and(|s| GUARDS.iter().any(|g| s.has_control(g)))
-            {
-                continue;
-            }
-            let data = cx.at_least(f.data.iter().copied(), Classification::Confidential);
+            let data = cx.unguarded_sensitive_data(f);
             if data.is_empty() {
                 continue;
             }
