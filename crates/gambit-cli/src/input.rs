@@ -1,7 +1,5 @@
 //! Reading the model a command names, and reporting why it cannot be used.
 
-use std::io::IsTerminal;
-
 use gambit_model::{LoadOptions, Loaded, Model};
 
 use crate::cli::{DiagFormat, ModelArg};
@@ -34,16 +32,7 @@ pub(crate) fn report(loaded: &Loaded, format: DiagFormat) -> Option<serde_json::
             &loaded.sources,
         )),
         DiagFormat::Text => {
-            if !loaded.diagnostics.is_empty() {
-                let styled = anstream::ColorChoice::global() == anstream::ColorChoice::Always
-                    || (anstream::ColorChoice::global() == anstream::ColorChoice::Auto
-                        && std::io::stderr().is_terminal()
-                        && std::env::var_os("NO_COLOR").is_none());
-                eprint!(
-                    "{}",
-                    render::diagnostics_text(&loaded.diagnostics, &loaded.sources, styled)
-                );
-            }
+            render::print_diagnostics(&loaded.diagnostics, &loaded.sources);
             None
         }
     }

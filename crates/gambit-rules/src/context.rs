@@ -211,6 +211,14 @@ impl<'m> Context<'m> {
         v
     }
 
+    /// The assets a component stores or processes whose availability is high or critical:
+    /// what an outage of the component takes down.
+    pub fn availability_critical(&self, c: &Component) -> Vec<AssetId> {
+        let mut v = self.handled(c);
+        v.retain(|&a| self.model[a].availability >= gambit_model::vocab::Criticality::High);
+        v
+    }
+
     /// The confidential or restricted assets a flow sends out, unless its sender strips or
     /// masks data on the way (dlp, data-minimization or tokenization): empty when guarded.
     pub fn unguarded_sensitive_data(&self, f: &gambit_model::Flow) -> Vec<AssetId> {

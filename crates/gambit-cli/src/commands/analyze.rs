@@ -2,7 +2,6 @@
 //! report JSON of the CLI contract. Also the shared pieces of `check`: loading custom
 //! rules from `--rules FILE` and running the analysis.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
@@ -105,7 +104,7 @@ pub(crate) fn run(args: &AnalyzeArgs) -> u8 {
         AnalyzeFormat::Sarif => render(gambit_report::Format::Sarif),
         AnalyzeFormat::Csv => render(gambit_report::Format::Csv),
         AnalyzeFormat::Text => {
-            let styled = args.output.is_none() && color_stdout();
+            let styled = args.output.is_none() && render::styled(render::Stream::Stdout);
             let mut text = render_text(&model, &report.threats, styled);
             text.push_str(&render_graph_text(&report, styled));
             text
@@ -243,9 +242,9 @@ pub(crate) fn analyse(
     options.sources = Some(&loaded.sources);
     options.extra_rules = extra.as_ref();
     let analysis = gambit_rules::analyze(&model, &options);
-    print_diagnostics(&analysis.diagnostics, &loaded.sources);
+    render::print_diagnostics(&analysis.diagnostics, &loaded.sources);
     if let Some(sources) = &extra_sources {
-        print_diagnostics(&analysis.extra_rule_diagnostics, sources);
+        render::print_diagnostics(&analysis.extra_rule_diagnostics, sources);
     }
     if analysis.has_errors() {
         eprintln!(
@@ -267,7 +266,7 @@ pub(crate) fn analyse(
 fn load_rules_file(path: &Path, max_size: u64) -> Result<(CustomRules, SourceMap), u8> {
     let mut loaded = gambit_model::load_path(path, gambit_model::LoadOptions { max_size });
     loaded.diagnostics.retain(|d| d.code != "missing-version");
-    print_diagnostics(&loaded.diagnostics, &loaded.sources);
+    render::print_diagnostics(&loaded.diagnostics, &loaded.sources);
     let Some(model) = loaded.model.take() else {
         eprintln!(
             "error: the rules file {} cannot be used: fix the errors above first",
@@ -282,7 +281,7 @@ fn load_rules_file(path: &Path, max_size: u64) -> Result<(CustomRules, SourceMap
         );
     }
     let (rules, diags) = CustomRules::compile_with(&model.rules, Some(&loaded.sources));
-    print_diagnostics(&diags, &loaded.sources);
+    render::print_diagnostics(&diags, &loaded.sources);
     if diags.iter().any(Diagnostic::is_error) {
         eprintln!(
             "error: the rules file {} cannot be used: fix the errors above first",
@@ -291,37 +290,6 @@ fn load_rules_file(path: &Path, max_size: u64) -> Result<(CustomRules, SourceMap
         return Err(exit::BAD_INPUT);
     }
     Ok((rules, loaded.sources))
-}
-
-fn styled_stderr() -> bool {
-    use anstream::ColorChoice;
-    match ColorChoice::global() {
-        ColorChoice::Always | ColorChoice::AlwaysAnsi => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-        }
-    }
-}
-
-fn color_stdout() -> bool {
-    use anstream::ColorChoice;
-    match ColorChoice::global() {
-        ColorChoice::Always | ColorChoice::AlwaysAnsi => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-        }
-    }
-}
-
-pub(crate) fn print_diagnostics(diags: &[Diagnostic], sources: &SourceMap) {
-    if !diags.is_empty() {
-        eprint!(
-            "{}",
-            render::diagnostics_text(diags, sources, styled_stderr())
-        );
-    }
 }
 
 const RESET: &str = "\x1b[0m";

@@ -1,5 +1,3 @@
-use gambit_model::vocab::Criticality;
-
 use crate::context::{Context, Exposure};
 use crate::declare_rule;
 use crate::finding::{Finding, Target};
@@ -53,11 +51,7 @@ impl Check for NoDdosProtection {
             {
                 continue;
             }
-            let critical: Vec<_> = cx
-                .handled(c)
-                .into_iter()
-                .filter(|&a| cx.model[a].availability >= Criticality::High)
-                .collect();
+            let critical = cx.availability_critical(c);
             if critical.is_empty() {
                 continue;
             }

@@ -1,5 +1,3 @@
-use gambit_model::vocab::Criticality;
-
 use crate::context::Context;
 use crate::declare_rule;
 use crate::finding::{Finding, Target};
@@ -65,11 +63,7 @@ impl Check for SinglePointOfFailure {
             {
                 continue;
             }
-            let critical: Vec<_> = cx
-                .handled(c)
-                .into_iter()
-                .filter(|&a| cx.model[a].availability >= Criticality::High)
-                .collect();
+            let critical = cx.availability_critical(c);
             if critical.is_empty() {
                 continue;
             }
