@@ -11,7 +11,6 @@ use std::fmt::Write as _;
 pub(crate) enum Val {
     Str(String),
     Bool(bool),
-    Int(u64),
     List(Vec<String>),
 }
 
@@ -43,11 +42,6 @@ impl Fields {
         if value {
             self.bool(key, true);
         }
-        self
-    }
-
-    pub(crate) fn int(&mut self, key: &'static str, value: u64) -> &mut Self {
-        self.0.push((key, Val::Int(value)));
         self
     }
 
@@ -173,9 +167,6 @@ fn fields(out: &mut String, indent: &str, fields: &Fields) {
         match value {
             Val::Str(s) => out.push_str(&scalar(s)),
             Val::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-            Val::Int(n) => {
-                let _ = write!(out, "{n}");
-            }
             Val::List(items) => {
                 let items: Vec<String> = items.iter().map(|s| scalar(s)).collect();
                 let _ = write!(out, "[{}]", items.join(", "));

@@ -54,7 +54,7 @@ impl Source<'_> {
             let at = d.span.map(|span| {
                 let file =
                     gambit_model::SourceFile::new(self.file.to_owned(), None, self.text.to_owned());
-                file.line_col(u32::try_from(span.start).unwrap_or(u32::MAX))
+                file.line_col(span.start)
             });
             self.error(
                 at.map(|a| a.line as usize),

@@ -15,8 +15,6 @@ use crate::ids::slug;
 /// The kind of element a recorded threat sits on (a custom rule's `applies_to`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum On {
-    Asset,
-    Zone,
     Actor,
     Component,
     Flow,
@@ -25,8 +23,6 @@ pub(crate) enum On {
 impl On {
     fn name(self) -> &'static str {
         match self {
-            On::Asset => "asset",
-            On::Zone => "zone",
             On::Actor => "actor",
             On::Component => "component",
             On::Flow => "flow",

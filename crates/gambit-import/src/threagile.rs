@@ -419,6 +419,7 @@ pub(crate) fn import(src: &Source, warnings: &mut Vec<Warning>) -> Result<Draft,
     for (title, value) in &model.individual_risk_categories {
         let at = format!("individual_risk_categories.{title:?}");
         let category: RiskCategory = src.part(value.clone(), &at, title)?;
+        ignored_keys(&at, &category.other, &mut warn);
         individual_risks(
             &at,
             title,

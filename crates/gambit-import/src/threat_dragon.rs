@@ -387,18 +387,20 @@ fn import_diagram(
         );
         if data.is_public_network {
             notes.push("threat dragon: over a public network".into());
-            if to.on == On::Component {
-                if let Some(c) = draft.components.iter_mut().find(|c| c.id == to.id) {
-                    if c.fields.get("public").is_none() {
-                        let at = c
-                            .fields
-                            .0
-                            .iter()
-                            .position(|(k, _)| *k == "zone")
-                            .map_or(1, |p| p + 1);
-                        c.fields.0.insert(at, ("public", Val::Bool(true)));
-                    }
-                }
+            // A flow over a public network makes its receiving component reachable from
+            // the internet.
+            let receiver = draft
+                .components
+                .iter_mut()
+                .find(|c| to.on == On::Component && c.id == to.id);
+            if let Some(c) = receiver.filter(|c| c.fields.get("public").is_none()) {
+                let at = c
+                    .fields
+                    .0
+                    .iter()
+                    .position(|(k, _)| *k == "zone")
+                    .map_or(1, |p| p + 1);
+                c.fields.0.insert(at, ("public", Val::Bool(true)));
             }
         }
         if data.is_bidirectional {

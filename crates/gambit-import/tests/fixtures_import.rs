@@ -108,3 +108,66 @@ fn threat_dragon_demo_models() {
         );
     }
 }
+
+#[test]
+fn pytm_input() {
+    let (imported, model, _) = check(Format::Pytm, "pytm/input.json");
+    assert_eq!(
+        (
+            model.components.len(),
+            model.actors.len(),
+            model.flows.len()
+        ),
+        (2, 1, 4)
+    );
+    // The boundary called Internet is the built-in zone; the datastore stores what flows in.
+    assert!(imported.model.contains("zone: internet"));
+    insta::assert_snapshot!("pytm_input", imported.model);
+    insta::assert_snapshot!("pytm_input_warnings", warnings(&imported));
+}
+
+#[test]
+fn otm_from_another_tool() {
+    let (imported, model, analysis) = check(Format::Otm, "otm/payments.otm.json");
+    let zone = |id: &str| {
+        model
+            .components
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| model[c.zone].id.clone())
+    };
+    // The zone called Internet is Gambit's; a component inside a component takes its zone.
+    assert_eq!(zone("customer-browser").as_deref(), Some("internet"));
+    assert_eq!(zone("card-vault-replica"), zone("card-vault"));
+    let cards = model
+        .assets
+        .iter()
+        .find(|a| a.id == "card-numbers")
+        .unwrap();
+    assert_eq!(
+        (cards.classification.to_string(), cards.crown_jewel),
+        ("restricted".to_owned(), true)
+    );
+    assert_eq!(
+        model.flows.len(),
+        3,
+        "the flow into a trust zone is left out"
+    );
+    let mut decided: Vec<String> = analysis
+        .threats
+        .iter()
+        .filter(|t| t.decision.is_some())
+        .map(|t| format!("{} {}", t.id, t.status))
+        .collect();
+    decided.sort();
+    assert_eq!(
+        decided,
+        [
+            "otm-card-data-sniffed-in-transit@customer-browser->payments-api false-positive",
+            "otm-request-flooding@payments-api open",
+            "otm-sql-injection@payments-api mitigated",
+        ]
+    );
+    insta::assert_snapshot!("otm_payments", imported.model);
+    insta::assert_snapshot!("otm_payments_warnings", warnings(&imported));
+}
