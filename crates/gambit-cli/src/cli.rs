@@ -94,6 +94,10 @@ pub(crate) enum Command {
     /// choke points.
     Diff(crate::commands::diff::DiffArgs),
     // --- end report commands ---
+    /// Convert another tool's model (Threagile, Threat Dragon, pytm, OTM) to a Gambit model.
+    Import(crate::commands::import::ImportArgs),
+    /// Write the model in another format (Open Threat Model JSON).
+    Export(crate::commands::export::ExportArgs),
 }
 
 /// The model to read, shared by every command that reads one.

@@ -24,6 +24,7 @@ mod threagile;
 mod threat_dragon;
 
 use std::fmt;
+use std::io::Read;
 
 pub use otm::export_otm;
 
@@ -98,6 +99,38 @@ impl std::error::Error for ImportError {}
 pub struct Imported {
     pub model: String,
     pub warnings: Vec<Warning>,
+}
+
+/// Reads at most [`MAX_INPUT_BYTES`] from `reader` (the file `file`, or standard input)
+/// and imports it; a larger or non-UTF-8 input is an error naming the file.
+pub fn import_reader(
+    format: Format,
+    file: &str,
+    reader: impl Read,
+) -> Result<Imported, ImportError> {
+    let error = |message: String| ImportError {
+        file: file.to_owned(),
+        line: None,
+        column: None,
+        message,
+    };
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_INPUT_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| error(format!("cannot read the file: {e}")))?;
+    if bytes.len() > MAX_INPUT_BYTES {
+        return Err(error(format!(
+            "the file is larger than {MAX_INPUT_BYTES} bytes, the most the importer reads"
+        )));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        error(format!(
+            "not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    import(format, file, &text)
 }
 
 /// Converts `text`, the content of the file `file` written in `format`, to a Gambit model.

@@ -42,7 +42,7 @@ impl Source<'_> {
             let what = what
                 .rsplit_once(" at line ")
                 .map_or(what.clone(), |(head, _)| head.to_owned());
-            self.error(Some(e.line()), Some(e.column()), what)
+            self.error(Some(e.line()), Some(e.column().max(1)), what)
         })
     }
 

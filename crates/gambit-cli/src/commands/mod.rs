@@ -19,6 +19,8 @@ pub(crate) mod tree;
 pub(crate) mod diagram;
 pub(crate) mod diff;
 // --- end report command modules ---
+pub(crate) mod export;
+pub(crate) mod import;
 
 use crate::cli::{Cli, Command};
 
@@ -48,5 +50,7 @@ pub(crate) fn run(cli: Cli) -> u8 {
         Command::Diagram(args) => diagram::run(&args),
         Command::Diff(args) => diff::run(&args),
         // --- end report commands ---
+        Command::Import(args) => import::run(&args),
+        Command::Export(args) => export::run(&args),
     }
 }
