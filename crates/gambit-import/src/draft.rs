@@ -95,6 +95,36 @@ pub(crate) struct Draft {
 }
 
 impl Draft {
+    /// Removes every zone parent that closes a cycle (a zone nested in itself, directly
+    /// or not), which other tools do not forbid, and returns the ids of the zones freed.
+    pub(crate) fn break_zone_cycles(&mut self) -> Vec<String> {
+        let parent_of = |zones: &[Element], id: &str| -> Option<String> {
+            zones
+                .iter()
+                .find(|z| z.id == id)
+                .and_then(|z| match z.fields.get("parent") {
+                    Some(Val::Str(p)) => Some(p.clone()),
+                    _ => None,
+                })
+        };
+        let mut freed = Vec::new();
+        for i in 0..self.zones.len() {
+            let start = self.zones[i].id.clone();
+            let mut at = parent_of(&self.zones, &start);
+            let mut steps = 0;
+            while let Some(p) = at {
+                if p == start || steps > self.zones.len() {
+                    self.zones[i].fields.0.retain(|(k, _)| *k != "parent");
+                    freed.push(start.clone());
+                    break;
+                }
+                at = parent_of(&self.zones, &p);
+                steps += 1;
+            }
+        }
+        freed
+    }
+
     /// The model as YAML text.
     pub(crate) fn to_yaml(&self) -> String {
         let mut out = String::new();
@@ -180,7 +210,7 @@ fn fields(out: &mut String, indent: &str, fields: &Fields) {
 fn comment(out: &mut String, indent: &str, text: &str) {
     let flat: String = text
         .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
+        .map(|c| if printable(c) { c } else { ' ' })
         .collect();
     let flat = flat.trim();
     if flat.is_empty() {
@@ -191,7 +221,7 @@ fn comment(out: &mut String, indent: &str, text: &str) {
 }
 
 /// A YAML scalar: plain when it can only be read back as this string, otherwise a
-/// double-quoted string (JSON's escapes are valid YAML).
+/// double-quoted string in which everything YAML does not print is escaped.
 pub(crate) fn scalar(s: &str) -> String {
     let plain = s.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
         && s.bytes()
@@ -202,10 +232,30 @@ pub(crate) fn scalar(s: &str) -> String {
             "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n"
         );
     if plain {
-        s.to_owned()
-    } else {
-        serde_json::Value::from(s).to_string()
+        return s.to_owned();
     }
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if !printable(c) => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// YAML's printable characters (c-printable), less the byte order mark.
+fn printable(c: char) -> bool {
+    matches!(c, '\u{20}'..='\u{7e}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+        && c != '\u{feff}'
 }
 
 #[cfg(test)]
@@ -221,5 +271,7 @@ mod tests {
         assert_eq!(scalar("line\nbreak \"q\""), "\"line\\nbreak \\\"q\\\"\"");
         assert_eq!(scalar("#x"), "\"#x\"");
         assert_eq!(scalar(""), "\"\"");
+        assert_eq!(scalar("a\u{85}b\u{feff}"), "\"a\\u0085b\\ufeff\"");
+        assert_eq!(scalar("tab\there"), "\"tab\\there\"");
     }
 }

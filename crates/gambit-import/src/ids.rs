@@ -88,6 +88,11 @@ pub(crate) struct FlowIds {
 }
 
 impl FlowIds {
+    /// Takes `id` as written; false when it is already taken.
+    pub(crate) fn claim(&mut self, id: &str) -> bool {
+        self.taken.insert(id.to_owned())
+    }
+
     /// `None` when the default id `from->to` is free, else an explicit unique id.
     pub(crate) fn allocate(&mut self, from: &str, to: &str, name: &str) -> Option<String> {
         let default = format!("{from}->{to}");

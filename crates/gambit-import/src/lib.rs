@@ -154,6 +154,12 @@ pub fn import(format: Format, file: &str, text: &str) -> Result<Imported, Import
         Format::Pytm => pytm::import(&src, &mut warnings)?,
         Format::Otm => otm::import(&src, &mut warnings)?,
     };
+    for zone in draft.break_zone_cycles() {
+        warnings.push(Warning {
+            at: format!("zone `{zone}`"),
+            message: "its boundaries nest in a cycle; left top-level".to_owned(),
+        });
+    }
     draft.header.insert(
         0,
         format!("Imported by `gambit import {}` from {file}.", format.name()),
@@ -171,4 +177,33 @@ pub fn import(format: Format, file: &str, text: &str) -> Result<Imported, Import
         model: draft.to_yaml(),
         warnings,
     })
+}
+
+/// The property the fuzz targets and the regression corpus check: importing any text gives
+/// either an error that names the file, or a model that loads without error. Panics
+/// otherwise (that is how a fuzzer reports).
+#[doc(hidden)]
+pub fn fuzz_check(format: Format, text: &str) {
+    match import(format, "fuzz.input", text) {
+        Err(e) => assert!(e.file == "fuzz.input" && !e.message.is_empty(), "{e:?}"),
+        Ok(imported) => {
+            let loaded = gambit_model::load_str(
+                "imported.yaml",
+                imported.model.clone(),
+                None,
+                gambit_model::LoadOptions::default(),
+            );
+            let errors: Vec<String> = loaded
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .map(|d| format!("{}: {}", d.code, d.message))
+                .collect();
+            assert!(
+                loaded.model.is_some(),
+                "the imported model does not load: {errors:?}\n{}",
+                imported.model
+            );
+        }
+    }
 }

@@ -8,7 +8,9 @@
 
 use std::collections::HashMap;
 
-use gambit_model::vocab::{Classification, Criticality, Trust};
+use gambit_model::vocab::{
+    AssetKind, Authentication, Authorization, Classification, Criticality, Trust, Vocab,
+};
 use gambit_model::{Endpoint, Model};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -174,7 +176,18 @@ fn gambit(attributes: &Map<String, Value>) -> Option<&Map<String, Value>> {
 }
 
 fn gambit_str<'a>(attributes: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
-    gambit(attributes)?.get(key)?.as_str()
+    gambit(attributes)?
+        .get(key)?
+        .as_str()
+        .filter(|s| !s.trim().is_empty())
+}
+
+/// A Gambit fact of a closed vocabulary, kept only when Gambit knows the word (attributes
+/// are free-form: another tool may have written anything there).
+fn gambit_word<V: Vocab>(attributes: &Map<String, Value>, key: &str) -> Option<&'static str> {
+    gambit_str(attributes, key)
+        .and_then(V::parse)
+        .map(V::as_str)
 }
 
 fn gambit_bool(attributes: &Map<String, Value>, key: &str) -> bool {
@@ -260,11 +273,12 @@ pub(crate) fn import(src: &Source, warnings: &mut Vec<Warning>) -> Result<Draft,
         let id = allocate(&mut ids, a.id.as_str(), a.name.as_deref());
         assets.insert(a.id.0.clone(), id.clone());
         let mut fields = Fields::default();
-        if let Some(kind) = gambit_str(&a.attributes, "kind").filter(|k| *k != "data") {
+        if let Some(kind) = gambit_word::<AssetKind>(&a.attributes, "kind").filter(|k| *k != "data")
+        {
             fields.str("kind", kind);
         }
         let risk = a.risk.as_ref();
-        let classification = gambit_str(&a.attributes, "classification")
+        let classification = gambit_word::<Classification>(&a.attributes, "classification")
             .map(str::to_owned)
             .or_else(|| {
                 number(risk, "confidentiality").map(|n| {
@@ -273,7 +287,7 @@ pub(crate) fn import(src: &Source, warnings: &mut Vec<Warning>) -> Result<Draft,
             });
         fields.opt_str("classification", classification.as_deref());
         for key in ["integrity", "availability"] {
-            let value = gambit_str(&a.attributes, key)
+            let value = gambit_word::<Criticality>(&a.attributes, key)
                 .map(str::to_owned)
                 .or_else(|| {
                     number(risk, key)
@@ -363,7 +377,7 @@ pub(crate) fn import(src: &Source, warnings: &mut Vec<Warning>) -> Result<Draft,
                 (None, None) => {}
             }
         }
-        let trust = gambit_str(&z.attributes, "trust")
+        let trust = gambit_word::<Trust>(&z.attributes, "trust")
             .map(str::to_owned)
             .or_else(|| {
                 number(z.risk.as_ref(), "trustRating").map(|n| {
@@ -471,7 +485,7 @@ pub(crate) fn import(src: &Source, warnings: &mut Vec<Warning>) -> Result<Draft,
         let stored = asset_ids(&c.assets.stored, &mut warn);
         let processed = asset_ids(&c.assets.processed, &mut warn);
         if actor {
-            if let Some(trust) = gambit_str(&c.attributes, "trust") {
+            if let Some(trust) = gambit_word::<Trust>(&c.attributes, "trust") {
                 fields.str("trust", trust);
             }
             fields
@@ -549,28 +563,19 @@ pub(crate) fn import(src: &Source, warnings: &mut Vec<Warning>) -> Result<Draft,
             continue;
         };
         let mut fields = Fields::default();
-        let default_id = format!("{from}->{to}");
-        let explicit = flow_ids.allocate(from, to, f.name.as_deref().unwrap_or(f.id.as_str()));
-        // An id an export wrote (gambit's own) is kept; other tools' ids are UUIDs.
-        match (
-            gambit(&f.attributes).is_some() && f.id.0 != default_id,
-            explicit,
-        ) {
-            (true, _) => {
-                fields.str("id", f.id.as_str());
-            }
-            (false, Some(id)) => {
-                fields.str("id", id);
-            }
-            (false, None) => {}
+        // An id an export wrote (gambit's own) is kept when free; other tools' ids are
+        // UUIDs, so their flows get Gambit's default ids.
+        let own_id = Some(f.id.as_str())
+            .filter(|id| gambit(&f.attributes).is_some() && !id.trim().is_empty());
+        let flow_id = match own_id {
+            Some(id) if flow_ids.claim(id) => id.to_owned(),
+            _ => flow_ids
+                .allocate(from, to, f.name.as_deref().unwrap_or(f.id.as_str()))
+                .unwrap_or_else(|| format!("{from}->{to}")),
+        };
+        if flow_id != format!("{from}->{to}") {
+            fields.str("id", flow_id.as_str());
         }
-        let flow_id = fields
-            .get("id")
-            .and_then(|v| match v {
-                crate::draft::Val::Str(s) => Some(s.clone()),
-                _ => None,
-            })
-            .unwrap_or(default_id);
         fields.str("from", from.as_str()).str("to", to.as_str());
         fields.opt_str("protocol", gambit_str(&f.attributes, "protocol"));
         if let Some(e) = gambit(&f.attributes)
@@ -582,9 +587,12 @@ pub(crate) fn import(src: &Source, warnings: &mut Vec<Warning>) -> Result<Draft,
         fields
             .opt_str(
                 "authentication",
-                gambit_str(&f.attributes, "authentication"),
+                gambit_word::<Authentication>(&f.attributes, "authentication"),
             )
-            .opt_str("authorization", gambit_str(&f.attributes, "authorization"))
+            .opt_str(
+                "authorization",
+                gambit_word::<Authorization>(&f.attributes, "authorization"),
+            )
             .opt_str(
                 "credential",
                 gambit_str(&f.attributes, "credential").filter(|c| assets.values().any(|a| a == c)),

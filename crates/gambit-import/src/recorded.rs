@@ -78,7 +78,10 @@ impl Recorder {
     }
 
     /// Records `threat` on the element `target` (its Gambit id) of kind `on`.
-    pub(crate) fn record(&mut self, on: On, target: &str, threat: Recorded) {
+    pub(crate) fn record(&mut self, on: On, target: &str, mut threat: Recorded) {
+        if threat.title.trim().is_empty() {
+            threat.title = "untitled threat".to_owned();
+        }
         let rule_id = self.rule_id(on, threat.key.as_deref().unwrap_or(&threat.title), target);
         let mut risk = Fields::default();
         risk.str("threat", format!("{rule_id}@{target}"))

@@ -230,7 +230,17 @@ pub(crate) fn import(src: &Source, warnings: &mut Vec<Warning>) -> Result<Draft,
             asset.id.as_str()
         };
         let id = ids.allocate(wanted);
-        placed.data.insert(asset.id.0.clone(), id.clone());
+        if placed.data.contains_key(asset.id.as_str()) {
+            warn(
+                at.clone(),
+                format!(
+                    "a second data asset with id `{}`; references go to the first",
+                    asset.id.0
+                ),
+            );
+        } else {
+            placed.data.insert(asset.id.0.clone(), id.clone());
+        }
         draft
             .assets
             .push(data_asset(&at, title, id, &asset, &mut warn));
@@ -252,8 +262,20 @@ pub(crate) fn import(src: &Source, warnings: &mut Vec<Warning>) -> Result<Draft,
         } else {
             On::Component
         };
-        placed.technical.insert(asset.id.0.clone(), (id, on));
-        technical.push((title, at, asset));
+        if placed.technical.contains_key(asset.id.as_str()) {
+            warn(
+                at.clone(),
+                format!(
+                    "a second technical asset with id `{}`; references go to the first",
+                    asset.id.0
+                ),
+            );
+        } else {
+            placed
+                .technical
+                .insert(asset.id.0.clone(), (id.clone(), on));
+        }
+        technical.push((title, at, asset, id, on));
     }
 
     // Zones, and each technical asset's innermost boundary.
@@ -371,8 +393,8 @@ pub(crate) fn import(src: &Source, warnings: &mut Vec<Warning>) -> Result<Draft,
     }
 
     let mut flow_ids = FlowIds::default();
-    for (title, at, asset) in &technical {
-        let (id, on) = placed.technical[asset.id.as_str()].clone();
+    for (title, at, asset, id, on) in &technical {
+        let (id, on) = (id.clone(), *on);
         let zone = zone_of_asset.get(asset.id.as_str()).map(|(z, _)| *z);
         let tags = runtime_tags.remove(asset.id.as_str()).unwrap_or_default();
         let element = technical_asset(
