@@ -679,6 +679,14 @@ fn technical_asset(
     };
     let mut tags: Vec<String> = asset.tags.iter().map(|t| t.0.clone()).collect();
     tags.extend(runtime_tags);
+    // Accepted data formats drive Threagile's injection rules; as tags, custom rules
+    // can use them (`"accepts:xml" in component.tags`).
+    tags.extend(
+        asset
+            .data_formats_accepted
+            .iter()
+            .map(|f| format!("accepts:{f}")),
+    );
     if on == On::Actor {
         fields
             .str(
@@ -737,7 +745,8 @@ fn technical_asset(
         .as_deref()
         .filter(|j| !j.trim().is_empty())
     {
-        description.push_str(&format!(" Out of scope: {}", why.trim()));
+        let stop = if description.ends_with('.') { "" } else { "." };
+        description.push_str(&format!("{stop} Out of scope: {}", why.trim()));
     }
     fields.str("description", description);
 
@@ -760,11 +769,6 @@ fn technical_asset(
         (
             "used as client by a human",
             (on == On::Component && asset.used_as_client_by_human).then(|| "true".to_owned()),
-        ),
-        (
-            "data formats accepted",
-            (!asset.data_formats_accepted.is_empty())
-                .then(|| asset.data_formats_accepted.join(", ")),
         ),
     ] {
         if let Some(v) = value.filter(|v| !v.trim().is_empty()) {
