@@ -836,6 +836,12 @@ fn communication_link(
     match authentication_of(authentication) {
         Some(a) => {
             fields.str("authentication", a);
+            if authentication == "two-factor" {
+                warn(
+                    at.into(),
+                    "two-factor authentication is imported as `password`: in Gambit, MFA is `mfa: true` on the actor or identity".into(),
+                );
+            }
         }
         None => warn(
             at.into(),
