@@ -24,6 +24,19 @@ pub(crate) fn load(arg: &ModelArg) -> Loaded {
     }
 }
 
+/// Whether the model named on the command line could not be read at all (missing,
+/// unreadable, too large, not UTF-8): unusable input, exit code 2, rather than a model
+/// with errors. Problems with an included file point at the `include:` entry instead.
+pub(crate) fn unreadable(loaded: &Loaded) -> bool {
+    loaded.diagnostics.iter().any(|d| {
+        d.span.is_none()
+            && matches!(
+                d.code,
+                "unreadable-file" | "file-too-large" | "invalid-utf8" | "not-a-file"
+            )
+    })
+}
+
 /// Prints a load's diagnostics to standard error (text) or returns them as JSON.
 pub(crate) fn report(loaded: &Loaded, format: DiagFormat) -> Option<serde_json::Value> {
     match format {

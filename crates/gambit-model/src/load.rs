@@ -129,6 +129,7 @@ struct Loader {
 
 impl Loader {
     fn new(options: LoadOptions) -> Self {
+        crate::suggest::reset_budget();
         Loader {
             options,
             sources: SourceMap::default(),

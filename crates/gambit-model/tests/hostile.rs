@@ -70,3 +70,58 @@ fn long_lines_are_cut_around_the_span_with_the_true_column() {
     assert!(out.len() < 2_000, "{} bytes rendered", out.len());
     assert_eq!(codes(&loaded), ["unknown-key"]);
 }
+
+#[test]
+fn did_you_mean_is_bounded_for_thousands_of_unknown_references() {
+    // One line of JSON: 10,000 components and 16,000 flows to unknown ones. Every error is
+    // reported; suggestions stop when the comparison budget is spent.
+    let components: Vec<String> = (0..10_000)
+        .map(|i| format!("\"svc{i}\": {{\"kind\": \"api\", \"zone\": \"z\"}}"))
+        .collect();
+    let flows: Vec<String> = (0..16_000)
+        .map(|i| format!("{{\"from\": \"svc{i}\", \"to\": \"svx{i}x\"}}"))
+        .collect();
+    let text = format!(
+        "{{\"gambit\": 1, \"name\": \"x\", \"zones\": {{\"z\": {{\"kind\": \"network\"}}}}, \"components\": {{{}}}, \"flows\": [{}]}}",
+        components.join(", "),
+        flows.join(", ")
+    );
+    let loaded = load(&text);
+    let unknown: Vec<_> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "unknown-reference")
+        .collect();
+    assert!(
+        unknown.len() >= 16_000,
+        "{} unknown references",
+        unknown.len()
+    );
+    let suggested = unknown.iter().filter(|d| d.help.is_some()).count();
+    assert!(suggested > 0, "the first ones still get a suggestion");
+    assert!(
+        suggested < 1_000,
+        "{suggested} suggestions: the budget did not stop them"
+    );
+    // Rendering all of them on the one long line stays small per diagnostic.
+    let out = rendered(&loaded);
+    assert!(out.len() < loaded.diagnostics.len() * 1_000);
+}
+
+#[test]
+fn a_megabyte_unknown_reference_gets_no_suggestion() {
+    let ids: String = (0..10_000)
+        .map(|i| format!("  c{i}: {{kind: api, zone: z}}\n"))
+        .collect();
+    let long = "q".repeat(1 << 20);
+    let text = format!(
+        "gambit: 1\nname: x\nzones: {{z: {{kind: network}}}}\ncomponents:\n{ids}flows:\n  - {{from: c1, to: {long}}}\n"
+    );
+    let loaded = load(&text);
+    let d = loaded
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "unknown-reference")
+        .expect("the long id is unknown");
+    assert!(d.help.is_none());
+}
