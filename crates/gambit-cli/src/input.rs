@@ -9,6 +9,7 @@ use crate::render;
 pub(crate) fn load(arg: &ModelArg) -> Loaded {
     let options = LoadOptions {
         max_size: arg.max_size,
+        include_root: arg.include_root.clone(),
     };
     if arg.model.as_os_str() == "-" {
         match gambit_model::read_limited(std::io::stdin().lock(), "<stdin>", arg.max_size) {

@@ -54,8 +54,7 @@ pub(crate) fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> 
         // The kernel applies the umask to this, as for any new file.
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    let mut tmp = builder.tempfile_in(dir)?;
-    let _cleanup = interrupt::remove_on_signal(tmp.path());
+    let (mut tmp, _cleanup) = interrupt::create(&builder, dir)?;
     if let Some(permissions) = existing {
         tmp.as_file().set_permissions(permissions)?;
     }
@@ -88,13 +87,19 @@ mod interrupt {
         }
     }
 
-    /// Registers `path` for removal on SIGINT or SIGTERM until the guard is dropped.
-    pub(super) fn remove_on_signal(path: &Path) -> Pending {
+    /// Creates the temporary file, registered for removal on SIGINT or SIGTERM until the
+    /// guard is dropped. The list stays locked from creation to registration, so a signal
+    /// in between waits for the file to be listed and still removes it.
+    pub(super) fn create(
+        builder: &tempfile::Builder<'_, '_>,
+        dir: &Path,
+    ) -> std::io::Result<(tempfile::NamedTempFile, Pending)> {
         watch_signals();
-        if let Ok(mut pending) = PENDING.lock() {
-            pending.push(path.to_path_buf());
-        }
-        Pending(path.to_path_buf())
+        let mut pending = PENDING.lock().unwrap_or_else(|e| e.into_inner());
+        let tmp = builder.tempfile_in(dir)?;
+        pending.push(tmp.path().to_path_buf());
+        let guard = Pending(tmp.path().to_path_buf());
+        Ok((tmp, guard))
     }
 
     /// Starts, once, a thread that removes the pending files on a signal, then exits as the

@@ -168,3 +168,47 @@ fn validate_exits_2_when_the_model_cannot_be_read_and_1_when_it_has_errors() {
     let out = gambit().arg("validate").arg(&broken).output().unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
 }
+
+#[test]
+fn a_symlink_committed_at_the_base_revision_is_not_followed_out_of_the_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = tempfile::tempdir().unwrap();
+    std::fs::write(secret.path().join("secret.yaml"), "zones: {hunter2: {}}\n").unwrap();
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.invalid"])
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    if git(&["init", "-q"]).status.code() != Some(0) {
+        eprintln!("SKIPPED: git is not available");
+        return;
+    }
+    let model = std::fs::read_to_string(example()).unwrap();
+    std::fs::write(
+        dir.path().join("gambit.yaml"),
+        model.replacen("gambit: 1\n", "gambit: 1\ninclude: [part.yaml]\n", 1),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        secret.path().join("secret.yaml"),
+        dir.path().join("part.yaml"),
+    )
+    .unwrap();
+    git(&["add", "."]);
+    assert_eq!(git(&["commit", "-q", "-m", "m"]).status.code(), Some(0));
+    let out = gambit()
+        .current_dir(dir.path())
+        .args(["diff", "gambit.yaml", "--base", "HEAD"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("error[include-outside-root]"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("hunter2"), "{}", stderr(&out));
+}

@@ -125,3 +125,152 @@ fn a_megabyte_unknown_reference_gets_no_suggestion() {
         .expect("the long id is unknown");
     assert!(d.help.is_none());
 }
+
+#[cfg(unix)]
+mod includes {
+    use super::*;
+    use gambit_model::load_path;
+    use std::path::Path;
+
+    const MODEL: &str = "gambit: 1\nname: x\n";
+
+    fn load_in(path: &Path) -> Loaded {
+        load_path(path, LoadOptions::default())
+    }
+
+    #[test]
+    fn a_deep_chain_of_includes_stops_at_the_cap() {
+        let dir = tempfile::tempdir().unwrap();
+        let depth = 200;
+        for i in 0..depth {
+            let next = format!("include: [f{}.yaml]\n", i + 1);
+            let head = if i == 0 { MODEL } else { "" };
+            std::fs::write(
+                dir.path().join(format!("f{i}.yaml")),
+                format!("{head}{next}"),
+            )
+            .unwrap();
+        }
+        std::fs::write(dir.path().join(format!("f{depth}.yaml")), "zones: {}\n").unwrap();
+        let loaded = load_in(&dir.path().join("f0.yaml"));
+        assert_eq!(codes(&loaded), ["include-too-deep"]);
+        assert!(loaded.diagnostics[0].message.contains("32"));
+    }
+
+    #[test]
+    fn includes_outside_the_models_folder_are_refused_without_showing_them() {
+        let outer = tempfile::tempdir().unwrap();
+        let dir = outer.path().join("model");
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(outer.path().join("secret.yaml"), "zones: {hunter2: {}}\n").unwrap();
+        std::os::unix::fs::symlink(outer.path().join("secret.yaml"), dir.join("link.yaml"))
+            .unwrap();
+        for include in [
+            "/etc/passwd",
+            "../secret.yaml",
+            "link.yaml",
+            "/proc/self/environ",
+        ] {
+            let main = dir.join("main.yaml");
+            std::fs::write(&main, format!("{MODEL}include: [\"{include}\"]\n")).unwrap();
+            let loaded = load_in(&main);
+            assert_eq!(codes(&loaded), ["include-outside-root"], "{include}");
+            let out = rendered(&loaded);
+            assert!(!out.contains("hunter2") && !out.contains("root:"), "{out}");
+        }
+        // --include-root widens the folder.
+        let main = dir.join("main.yaml");
+        std::fs::write(
+            &main,
+            format!("{MODEL}include: [../secret.yaml, link.yaml]\n"),
+        )
+        .unwrap();
+        let widened = LoadOptions {
+            include_root: Some(outer.path().to_path_buf()),
+            ..LoadOptions::default()
+        };
+        let loaded = load_path(&main, widened);
+        assert_eq!(loaded.errors(), 0, "{}", rendered(&loaded));
+    }
+
+    #[test]
+    fn fifos_and_folders_are_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe.yaml");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        std::fs::create_dir(dir.path().join("folder.yaml")).unwrap();
+        let main = dir.path().join("main.yaml");
+        std::fs::write(&main, format!("{MODEL}include: [pipe.yaml, folder.yaml]\n")).unwrap();
+        let loaded = load_in(&main);
+        assert_eq!(codes(&loaded), ["not-a-file", "not-a-file"]);
+    }
+
+    #[test]
+    fn included_files_that_are_not_models_are_never_shown() {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in [
+            ("a.env", "PASSWORD=hunter2\n"),
+            ("b.yaml", "password: hunter2\ntoken: hunter2\n"),
+            ("c.yaml", "password: [hunter2\n"),
+            ("d.json", "{\"hunter2\": 1"),
+        ] {
+            std::fs::write(dir.path().join(name), text).unwrap();
+            let main = dir.path().join("main.yaml");
+            std::fs::write(&main, format!("{MODEL}include: [{name}]\n")).unwrap();
+            let loaded = load_in(&main);
+            assert_eq!(codes(&loaded), ["not-a-model"], "{name}");
+            let out = rendered(&loaded);
+            assert!(!out.contains("hunter2"), "{name}: {out}");
+            assert!(out.contains("main.yaml:3"), "{name}: {out}");
+        }
+    }
+
+    #[test]
+    fn size_errors_quote_the_real_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("part.yaml"),
+            format!("zones: {{}}\n#{}\n", "x".repeat(1000)),
+        )
+        .unwrap();
+        let main = dir.path().join("main.yaml");
+        std::fs::write(&main, format!("{MODEL}include: [part.yaml]\n")).unwrap();
+        let small = LoadOptions {
+            max_size: 500,
+            ..LoadOptions::default()
+        };
+        let loaded = load_path(&main, small.clone());
+        assert_eq!(codes(&loaded), ["file-too-large"]);
+        assert!(
+            loaded.diagnostics[0].message.contains("limit of 500 bytes"),
+            "{}",
+            loaded.diagnostics[0].message
+        );
+        let loaded = load_path(Path::new("/dev/zero"), small);
+        assert_eq!(codes(&loaded), ["file-too-large"]);
+        assert!(
+            loaded.diagnostics[0].message.contains("limit of 500 bytes"),
+            "{}",
+            loaded.diagnostics[0].message
+        );
+        // The largest limit does not overflow into "empty".
+        let unlimited = LoadOptions {
+            max_size: u64::MAX,
+            ..LoadOptions::default()
+        };
+        assert_eq!(load_path(&main, unlimited).errors(), 0);
+    }
+}
+
+#[test]
+fn a_model_that_is_only_null_is_empty() {
+    for text in ["~", "null\n", "---\n~\n"] {
+        assert_eq!(codes(&load(text)), ["empty-model"], "{text:?}");
+    }
+}
