@@ -274,3 +274,59 @@ fn a_model_that_is_only_null_is_empty() {
         assert_eq!(codes(&load(text)), ["empty-model"], "{text:?}");
     }
 }
+
+mod aliases {
+    use super::*;
+
+    #[test]
+    fn a_large_scalar_aliased_many_times_is_over_the_byte_budget() {
+        let big = "x".repeat(100_000);
+        let aliases = "  - *a\n".repeat(20_000);
+        let plain = format!("gambit: 1\nname: x\nx-big: &a {big}\nx-list:\n{aliases}");
+        let block = format!("gambit: 1\nname: x\nx-big: &a |\n  {big}\nx-list:\n{aliases}");
+        for text in [plain, block] {
+            let loaded = load(&text);
+            assert_eq!(codes(&loaded), ["alias-budget"]);
+            assert!(loaded.diagnostics[0].message.contains("bytes"));
+        }
+    }
+
+    #[test]
+    fn many_small_aliases_are_over_the_node_budget() {
+        let aliases = "  - *a\n".repeat(200_000);
+        let text = format!("gambit: 1\nname: x\nx-a: &a [1, 2, 3, 4, 5, 6]\nx-list:\n{aliases}");
+        assert_eq!(codes(&load(&text)), ["alias-budget"]);
+    }
+
+    #[test]
+    fn nested_anchors_share_their_lists() {
+        // 60 anchors around one long list: each anchor is a pointer, not a copy (this took
+        // gigabytes when every anchor stored its own copy).
+        let items = "1, ".repeat(200_000);
+        let mut value = format!("[{items}2]");
+        for i in 0..60 {
+            value = format!("&a{i} [{value}]");
+        }
+        let text = format!("gambit: 1\nname: x\nx-deep: {value}\n");
+        let loaded = load(&text);
+        assert_eq!(loaded.errors(), 0, "{:?}", codes(&loaded));
+    }
+
+    #[test]
+    fn aliases_cannot_nest_deeper_than_the_depth_limit() {
+        // Each anchor holds the previous one 40 levels down: written out, the tree would be
+        // thousands of levels deep and overflow the stack of whoever walks it.
+        let mut text = String::from("gambit: 1\nname: x\n");
+        for i in 0..100 {
+            let inner = if i == 0 {
+                "1".to_owned()
+            } else {
+                format!("*a{}", i - 1)
+            };
+            let open = "[".repeat(40);
+            let close = "]".repeat(40);
+            text.push_str(&format!("x-{i}: &a{i} {open}{inner}{close}\n"));
+        }
+        assert_eq!(codes(&load(&text)), ["nesting-too-deep"]);
+    }
+}
