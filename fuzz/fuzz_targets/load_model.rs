@@ -10,7 +10,7 @@ fuzz_target!(|data: &[u8]| {
         "fuzz.yaml",
         text.to_owned(),
         None,
-        gambit_model::LoadOptions { max_size: 1 << 20 },
+        gambit_model::LoadOptions { max_size: 1 << 20, ..Default::default() },
     );
     // Rendering positions must work for every diagnostic the loader can produce.
     for d in &loaded.diagnostics {

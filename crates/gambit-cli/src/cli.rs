@@ -108,6 +108,9 @@ pub(crate) struct ModelArg {
     /// Largest model accepted, all included files together, in bytes (suffixes KiB, MiB, GiB).
     #[arg(long, value_name = "SIZE", default_value = "256MiB", value_parser = parse_size)]
     pub max_size: u64,
+    /// Folder that included files must be inside (default: the model's own folder).
+    #[arg(long, value_name = "DIR")]
+    pub include_root: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

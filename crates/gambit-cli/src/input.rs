@@ -9,6 +9,7 @@ use crate::render;
 pub(crate) fn load(arg: &ModelArg) -> Loaded {
     let options = LoadOptions {
         max_size: arg.max_size,
+        include_root: arg.include_root.clone(),
     };
     if arg.model.as_os_str() == "-" {
         match gambit_model::read_limited(std::io::stdin().lock(), "<stdin>", arg.max_size) {
@@ -22,6 +23,19 @@ pub(crate) fn load(arg: &ModelArg) -> Loaded {
     } else {
         gambit_model::load_path(&arg.model, options)
     }
+}
+
+/// Whether the model named on the command line could not be read at all (missing,
+/// unreadable, too large, not UTF-8): unusable input, exit code 2, rather than a model
+/// with errors. Problems with an included file point at the `include:` entry instead.
+pub(crate) fn unreadable(loaded: &Loaded) -> bool {
+    loaded.diagnostics.iter().any(|d| {
+        d.span.is_none()
+            && matches!(
+                d.code,
+                "unreadable-file" | "file-too-large" | "invalid-utf8" | "not-a-file"
+            )
+    })
 }
 
 /// Prints a load's diagnostics to standard error (text) or returns them as JSON.

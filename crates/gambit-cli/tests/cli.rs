@@ -116,7 +116,11 @@ fn strict_mode_fails_on_warnings() {
 #[test]
 fn unreadable_input_is_a_clear_error() {
     let out = run(&["validate", "no/such/model.yaml"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "unusable input, as docs/cli.md says"
+    );
     assert!(
         text(&out.stderr).contains("error[unreadable-file]: cannot read no/such/model.yaml"),
         "{}",

@@ -94,7 +94,7 @@ impl Decoder<'_> {
         let mut first_span: HashMap<&str, Span> = HashMap::new();
         match &node.kind {
             NodeKind::Map(pairs) => {
-                for (k, v) in pairs {
+                for (k, v) in pairs.iter() {
                     let NodeKind::Scalar { text, .. } = &k.kind else {
                         self.expected(k, "a plain key");
                         continue;

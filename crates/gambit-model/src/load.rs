@@ -15,17 +15,23 @@ use crate::{resolve, yaml};
 
 /// The default limit on the bytes of one load (all files together): 256 MiB.
 pub const DEFAULT_MAX_SIZE: u64 = 256 * 1024 * 1024;
+/// The longest chain of nested `include:`s (a model that includes a file that includes ...).
+pub const MAX_INCLUDE_DEPTH: usize = 32;
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct LoadOptions {
     /// Refuse a load whose files add up to more bytes than this.
     pub max_size: u64,
+    /// The folder every included file must be inside (after following symbolic links).
+    /// `None`: the folder of the model itself (the current folder for standard input).
+    pub include_root: Option<PathBuf>,
 }
 
 impl Default for LoadOptions {
     fn default() -> Self {
         LoadOptions {
             max_size: DEFAULT_MAX_SIZE,
+            include_root: None,
         }
     }
 }
@@ -50,7 +56,8 @@ impl Loaded {
 
 /// Loads a model from a file, following its includes.
 pub fn load_path(path: &Path, options: LoadOptions) -> Loaded {
-    let mut loader = Loader::new(options);
+    let default_root = path.parent().filter(|p| !p.as_os_str().is_empty());
+    let mut loader = Loader::new(options, default_root.unwrap_or(Path::new(".")));
     loader.file(path, None);
     loader.finish()
 }
@@ -58,11 +65,12 @@ pub fn load_path(path: &Path, options: LoadOptions) -> Loaded {
 /// Loads a model from text (standard input, an HTTP body); includes are resolved against
 /// `base_dir`.
 pub fn load_str(name: &str, text: String, base_dir: Option<&Path>, options: LoadOptions) -> Loaded {
-    let mut loader = Loader::new(options);
-    if text.len() as u64 > options.max_size {
+    let max_size = options.max_size;
+    let mut loader = Loader::new(options, base_dir.unwrap_or(Path::new(".")));
+    if text.len() as u64 > max_size {
         loader
             .diags
-            .push(too_large(name, text.len() as u64, options.max_size));
+            .push(too_large(name, text.len() as u64, max_size));
         return loader.finish();
     }
     loader.used = text.len() as u64;
@@ -73,7 +81,7 @@ pub fn load_str(name: &str, text: String, base_dir: Option<&Path>, options: Load
     if base_dir.is_none() {
         loader.base_override = Some(PathBuf::from("."));
     }
-    loader.parse(id);
+    loader.parse(id, None);
     loader.finish()
 }
 
@@ -86,7 +94,7 @@ pub fn read_limited(
     let mut bytes = Vec::new();
     reader
         .by_ref()
-        .take(max_size + 1)
+        .take(max_size.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|e| Diagnostic::error("unreadable-file", format!("cannot read {name}: {e}")))?;
     if bytes.len() as u64 > max_size {
@@ -100,6 +108,28 @@ pub fn read_limited(
         )
         .help("save the model as UTF-8")
     })
+}
+
+/// A file that would take the load over `max`, `used` bytes being read already.
+fn over_limit(name: &str, size: u64, used: u64, max: u64) -> Diagnostic {
+    if used == 0 {
+        return too_large(name, size, max);
+    }
+    Diagnostic::error(
+        "file-too-large",
+        format!(
+            "{name} takes the model over the limit of {max} bytes ({used} bytes are read already)"
+        ),
+    )
+    .help("raise the limit with `--max-size BYTES` if the model really is this large")
+}
+
+fn not_a_file(name: &str) -> Diagnostic {
+    Diagnostic::error(
+        "not-a-file",
+        format!("{name} is not a regular file (a folder, device, FIFO or socket)"),
+    )
+    .help("include model files only")
 }
 
 fn too_large(name: &str, size: u64, max: u64) -> Diagnostic {
@@ -125,11 +155,18 @@ struct Loader {
     chain: Vec<PathBuf>,
     used: u64,
     base_override: Option<PathBuf>,
+    /// Where includes must stay (canonical); `Err` when the root itself cannot be used.
+    root: Result<PathBuf, String>,
 }
 
 impl Loader {
-    fn new(options: LoadOptions) -> Self {
+    fn new(options: LoadOptions, default_root: &Path) -> Self {
+        crate::suggest::reset_budget();
+        let root = options.include_root.as_deref().unwrap_or(default_root);
+        let root = std::fs::canonicalize(root)
+            .map_err(|e| format!("the include root {} cannot be used: {e}", root.display()));
         Loader {
+            root,
             options,
             sources: SourceMap::default(),
             diags: Vec::new(),
@@ -143,12 +180,21 @@ impl Loader {
 
     /// Reads one file; `from` is the `include:` entry that named it.
     fn file(&mut self, path: &Path, from: Option<Span>) {
+        let name = path.display().to_string();
+        let canonical = match from {
+            Some(span) => match self.include_target(path, &name) {
+                Ok(canonical) => canonical,
+                Err(d) => {
+                    self.diags.push(d.at(span));
+                    return;
+                }
+            },
+            None => std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()),
+        };
         let at = |d: Diagnostic| match from {
             Some(span) => d.at(span),
             None => d,
         };
-        let name = path.display().to_string();
-        let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         if self.chain.contains(&canonical) {
             self.diags.push(at(Diagnostic::error(
                 "include-cycle",
@@ -160,56 +206,128 @@ impl Loader {
         if !self.seen.insert(canonical.clone()) {
             return; // Already merged once; a second copy would only repeat its ids.
         }
-        let text = match std::fs::File::open(path).and_then(|f| {
-            let len = f.metadata()?.len();
-            Ok((f, len))
-        }) {
-            Err(e) => {
-                self.diags.push(at(Diagnostic::error(
-                    "unreadable-file",
-                    format!("cannot read {name}: {e}"),
-                )
-                .label("named here")));
+        let text = match self.read(path, &name, from.is_some()) {
+            Ok(text) => text,
+            Err(d) => {
+                self.diags.push(at(d));
                 return;
             }
-            Ok((_, len)) if self.used + len > self.options.max_size => {
-                self.diags
-                    .push(at(too_large(&name, self.used + len, self.options.max_size)));
-                return;
-            }
-            Ok((f, _)) => match read_limited(f, &name, self.options.max_size - self.used) {
-                Ok(t) => t,
-                Err(d) => {
-                    self.diags.push(at(d));
-                    return;
-                }
-            },
         };
         self.used += text.len() as u64;
         let id = self
             .sources
             .add(SourceFile::new(name, Some(path.to_path_buf()), text));
         self.chain.push(canonical);
-        self.parse(id);
+        self.parse(id, from);
         self.chain.pop();
     }
 
-    fn parse(&mut self, id: FileId) {
-        let root = match yaml::parse(&self.sources.get(id).text, id) {
-            Ok(Some(root)) => root,
-            Ok(None) => {
-                let name = &self.sources.get(id).name;
-                self.diags.push(
-                    Diagnostic::error("empty-model", format!("{name} is empty"))
-                        .help("run `gambit init` for a starter model"),
-                );
+    /// Checks an included path before anything is opened: the include depth, that it
+    /// exists inside the include root (symbolic links followed), and that it is a regular
+    /// file (a FIFO would block the read forever, a device never end).
+    fn include_target(&self, path: &Path, name: &str) -> Result<PathBuf, Diagnostic> {
+        if self.chain.len() >= MAX_INCLUDE_DEPTH {
+            return Err(Diagnostic::error(
+                "include-too-deep",
+                format!("includes are nested more than {MAX_INCLUDE_DEPTH} deep"),
+            )
+            .label("this include is one too many")
+            .help("include the parts from fewer levels of files"));
+        }
+        let canonical = std::fs::canonicalize(path).map_err(|e| {
+            Diagnostic::error("unreadable-file", format!("cannot read {name}: {e}"))
+                .label("named here")
+        })?;
+        let root = self.root.as_ref().map_err(|message| {
+            Diagnostic::error("include-outside-root", message.clone()).label("named here")
+        })?;
+        if !canonical.starts_with(root) {
+            return Err(Diagnostic::error(
+                "include-outside-root",
+                format!("{name} is outside {}, the folder includes may read", root.display()),
+            )
+            .label("included here")
+            .help("keep included files next to the model, or widen the folder with `--include-root DIR`"));
+        }
+        let meta = std::fs::metadata(&canonical).map_err(|e| {
+            Diagnostic::error("unreadable-file", format!("cannot read {name}: {e}"))
+                .label("named here")
+        })?;
+        if !meta.is_file() {
+            return Err(not_a_file(name).label("included here"));
+        }
+        Ok(canonical)
+    }
+
+    /// Reads a file within what is left of the size limit. An include is opened without
+    /// blocking and must still be a regular file once open.
+    fn read(&self, path: &Path, name: &str, include: bool) -> Result<String, Diagnostic> {
+        let unreadable = |e: std::io::Error| {
+            Diagnostic::error("unreadable-file", format!("cannot read {name}: {e}"))
+        };
+        let mut open = std::fs::OpenOptions::new();
+        open.read(true);
+        #[cfg(unix)]
+        if include {
+            use std::os::unix::fs::OpenOptionsExt;
+            open.custom_flags(libc::O_NONBLOCK);
+        }
+        let file = open
+            .open(path)
+            .map_err(|e| unreadable(e).label("named here"))?;
+        let meta = file.metadata().map_err(unreadable)?;
+        if include && !meta.is_file() {
+            return Err(not_a_file(name));
+        }
+        let max = self.options.max_size;
+        let left = max.saturating_sub(self.used);
+        if meta.is_file() && meta.len() > left {
+            return Err(over_limit(name, meta.len(), self.used, max));
+        }
+        let text = read_limited(file, name, left).map_err(|d| {
+            if d.code == "file-too-large" {
+                over_limit(name, left + 1, self.used, max)
+            } else {
+                d
+            }
+        })?;
+        Ok(text)
+    }
+
+    /// Parses and decodes one file; `from` is the include that named it. An included file
+    /// that is not a model (not YAML, or no model key at its top level) gets one error at
+    /// the include and none inside it, so that its lines (a secret, a password file) are
+    /// never shown.
+    fn parse(&mut self, id: FileId, from: Option<Span>) {
+        let file = self.sources.get(id);
+        let root = match yaml::parse(&file.text, id) {
+            Ok(Some(root)) if !root.is_null() => root,
+            Ok(_) => {
+                let name = &file.name;
+                let empty = Diagnostic::error("empty-model", format!("{name} is empty"))
+                    .help("run `gambit init` for a starter model");
+                self.diags.push(match from {
+                    Some(span) => empty.at(span),
+                    None => empty,
+                });
                 return;
             }
             Err(d) => {
+                let d = match from {
+                    Some(span) => not_a_model(file, &d.message, d.span).at(span),
+                    None => d,
+                };
                 self.diags.push(d);
                 return;
             }
         };
+        if let Some(span) = from
+            && !looks_like_a_model(&root)
+        {
+            self.diags
+                .push(not_a_model(file, "it has no model key at its top level", None).at(span));
+            return;
+        }
         let file = decode::model_file(
             &mut Decoder {
                 diags: &mut self.diags,
@@ -249,4 +367,39 @@ impl Loader {
             diagnostics: self.diags,
         }
     }
+}
+
+/// The top-level keys of a model file, from its schema.
+fn model_keys() -> &'static [String] {
+    static KEYS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        crate::json_schema()["properties"]
+            .as_object()
+            .map(|p| p.keys().cloned().collect())
+            .unwrap_or_default()
+    })
+}
+
+/// Whether a parsed file is a mapping with at least one model key at its top level.
+fn looks_like_a_model(root: &yaml::Node<'_>) -> bool {
+    let yaml::NodeKind::Map(entries) = &root.kind else {
+        return false;
+    };
+    entries.iter().any(|(key, _)| {
+        matches!(&key.kind, yaml::NodeKind::Scalar { text, .. } if model_keys().iter().any(|k| k == text.as_ref()))
+    })
+}
+
+/// An included file that is not a model: where it went wrong, by line and column only.
+fn not_a_model(file: &SourceFile, why: &str, at: Option<Span>) -> Diagnostic {
+    let place = at.map_or(String::new(), |span| {
+        let lc = file.line_col(span.start);
+        format!(" (line {}, column {})", lc.line, lc.column)
+    });
+    Diagnostic::error(
+        "not-a-model",
+        format!("{} is not a Gambit model: {why}{place}", file.name),
+    )
+    .label("included here")
+    .help("include only model files; the included file's text is not shown")
 }

@@ -235,13 +235,12 @@ impl Resolver<'_> {
             }
             None => {
                 let cred = &self.credential;
-                let candidates: Vec<&str> = self
+                let candidates = self
                     .ids
                     .iter()
                     .filter(|(_, e)| fits(**e, cred))
-                    .map(|(k, _)| k.as_str())
-                    .collect();
-                let help = suggest::did_you_mean(&r.value, candidates.iter().copied());
+                    .map(|(k, _)| k.as_str());
+                let help = suggest::did_you_mean(&r.value, candidates);
                 let d = Diagnostic::error(
                     "unknown-reference",
                     format!("unknown {} `{}`", want.noun(), r.value),

@@ -42,6 +42,17 @@ pub struct SourceFile {
     pub path: Option<PathBuf>,
     pub text: String,
     line_starts: Vec<u32>,
+    /// Characters before each [`CHAR_MARK_EVERY`]-byte block, computed on first use, so a
+    /// column costs at most one block's scan even on a megabyte-long line.
+    char_marks: std::sync::OnceLock<Vec<u32>>,
+}
+
+/// Bytes between two entries of [`SourceFile`]'s character index.
+const CHAR_MARK_EVERY: usize = 1024;
+
+/// Characters in a byte slice: the bytes that do not continue a UTF-8 sequence.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
 }
 
 /// A 1-based line and column (column counted in characters, as editors do).
@@ -65,19 +76,67 @@ impl SourceFile {
             path,
             text,
             line_starts,
+            char_marks: std::sync::OnceLock::new(),
         }
+    }
+
+    /// `offset` clamped to the text and moved back to the start of the character it falls in.
+    pub fn floor_char(&self, offset: usize) -> usize {
+        let mut at = offset.min(self.text.len());
+        while !self.text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    }
+
+    /// `offset` clamped to the text and moved on to the end of the character it falls in.
+    pub fn ceil_char(&self, offset: usize) -> usize {
+        let mut at = offset.min(self.text.len());
+        while !self.text.is_char_boundary(at) {
+            at += 1;
+        }
+        at
+    }
+
+    /// The byte range of a span inside this file, on character boundaries and never
+    /// empty when the file is not: the one place spans are made safe to slice with.
+    pub fn char_range(&self, span: Span) -> std::ops::Range<usize> {
+        let start = self.floor_char(span.start as usize);
+        let end = self.ceil_char((span.end as usize).max(start));
+        if end > start || start == self.text.len() {
+            return start..end;
+        }
+        let next = self.text[start..].chars().next().map_or(0, char::len_utf8);
+        start..start + next
+    }
+
+    /// Characters in the text before byte `offset` (a character boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        let marks = self.char_marks.get_or_init(|| {
+            let bytes = self.text.as_bytes();
+            let mut marks = Vec::with_capacity(bytes.len() / CHAR_MARK_EVERY + 1);
+            let mut total = 0u32;
+            for block in bytes.chunks(CHAR_MARK_EVERY) {
+                marks.push(total);
+                total = total.saturating_add(count_chars(block) as u32);
+            }
+            marks
+        });
+        let block = offset / CHAR_MARK_EVERY;
+        let before = marks.get(block).copied().unwrap_or(0) as usize;
+        let from = (block * CHAR_MARK_EVERY).min(offset);
+        before + count_chars(&self.text.as_bytes()[from..offset])
     }
 
     /// Line and column of a byte offset.
     pub fn line_col(&self, offset: u32) -> LineCol {
-        let offset = offset.min(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let offset = self.floor_char(offset as usize);
+        let line = self
+            .line_starts
+            .partition_point(|&s| s as usize <= offset)
+            .saturating_sub(1);
         let start = self.line_starts[line] as usize;
-        let end = (offset as usize).max(start);
-        let column = self
-            .text
-            .get(start..end)
-            .map_or(end - start, |s| s.chars().count());
+        let column = self.chars_before(offset.max(start)) - self.chars_before(start);
         LineCol {
             line: line as u32 + 1,
             column: column as u32 + 1,
@@ -119,6 +178,14 @@ impl SourceMap {
     pub fn add(&mut self, file: SourceFile) -> FileId {
         self.files.push(file);
         FileId(u32::try_from(self.files.len() - 1).expect("fewer than 4 billion files"))
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
     }
 
     pub fn get(&self, id: FileId) -> &SourceFile {

@@ -7,11 +7,14 @@
 //! text and typed later by the field that reads them, which gives YAML 1.2 core-schema
 //! semantics for free: `on`, `yes` and `no` are never booleans.
 //!
-//! Bounds: aliases are expanded by copying, and the copies are charged to a node budget,
-//! so an alias bomb fails fast; nesting deeper than [`MAX_DEPTH`] is refused, so neither
-//! building nor dropping the tree can exhaust the stack.
+//! Bounds: an alias shares its anchor's lists and mappings (an `Arc`, never a copy), and
+//! what it would expand to is charged to two budgets, [`ALIAS_BUDGET`] nodes and
+//! [`ALIAS_BYTES_BUDGET`] bytes of scalar text (the later stages do copy it), so an alias
+//! bomb fails fast in small memory; nesting deeper than [`MAX_DEPTH`] is refused, aliases
+//! included, so neither building, reading nor dropping the tree can exhaust the stack.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use granit_parser::{Event, Parser, ScalarStyle, StructureStyle};
 
@@ -22,6 +25,8 @@ use crate::source::{FileId, Span};
 pub const MAX_DEPTH: usize = 64;
 /// Nodes that alias expansion may add beyond the nodes written out in the text.
 pub const ALIAS_BUDGET: usize = 1_000_000;
+/// Bytes of scalar text that alias expansion may add beyond the text itself.
+pub const ALIAS_BYTES_BUDGET: usize = 16 * 1024 * 1024;
 
 #[derive(Clone, Debug)]
 pub enum NodeKind<'a> {
@@ -30,8 +35,8 @@ pub enum NodeKind<'a> {
         text: Cow<'a, str>,
         plain: bool,
     },
-    Seq(Vec<Node<'a>>),
-    Map(Vec<(Node<'a>, Node<'a>)>),
+    Seq(Arc<Vec<Node<'a>>>),
+    Map(Arc<Vec<(Node<'a>, Node<'a>)>>),
 }
 
 #[derive(Clone, Debug)]
@@ -54,29 +59,56 @@ impl Node<'_> {
             NodeKind::Map(_) => "a mapping",
         }
     }
+}
 
-    fn size(&self) -> usize {
-        match &self.kind {
-            NodeKind::Scalar { .. } => 1,
-            NodeKind::Seq(items) => 1 + items.iter().map(Node::size).sum::<usize>(),
-            NodeKind::Map(entries) => {
-                1 + entries
-                    .iter()
-                    .map(|(k, v)| k.size() + v.size())
-                    .sum::<usize>()
-            }
+/// What a node would cost if written out: its nodes, its scalar bytes and its height.
+#[derive(Clone, Copy, Debug, Default)]
+struct Weight {
+    nodes: usize,
+    bytes: usize,
+    height: usize,
+}
+
+impl Weight {
+    fn add(&mut self, child: Weight) {
+        self.nodes = self.nodes.saturating_add(child.nodes);
+        self.bytes = self.bytes.saturating_add(child.bytes);
+        self.height = self.height.max(child.height + 1);
+    }
+}
+
+/// The alias budget of one parse: nodes and scalar bytes aliases may still add.
+#[derive(Clone, Copy, Debug)]
+struct AliasBudget {
+    nodes: usize,
+    bytes: usize,
+}
+
+impl AliasBudget {
+    const FULL: AliasBudget = AliasBudget {
+        nodes: ALIAS_BUDGET,
+        bytes: ALIAS_BYTES_BUDGET,
+    };
+
+    fn split(self, parts: usize) -> AliasBudget {
+        AliasBudget {
+            nodes: self.nodes / parts.max(1),
+            bytes: self.bytes / parts.max(1),
         }
     }
 }
 
+/// A list or mapping being read: its items so far, where it starts, its anchor, whether it
+/// is block style, and the weight of what it holds.
 enum Open<'a> {
-    Seq(Vec<Node<'a>>, Span, usize, bool),
+    Seq(Vec<Node<'a>>, Span, usize, bool, Weight),
     Map(
         Vec<(Node<'a>, Node<'a>)>,
         Option<Node<'a>>,
         Span,
         usize,
         bool,
+        Weight,
     ),
 }
 
@@ -97,7 +129,7 @@ pub fn parse(text: &str, file: FileId) -> Result<Option<Node<'_>>, Diagnostic> {
     {
         return Ok(Some(node));
     }
-    parse_range(text, 0, file, ALIAS_BUDGET)
+    parse_range(text, 0, file, AliasBudget::FULL)
 }
 
 /// Below this size one thread is faster than starting others.
@@ -105,7 +137,7 @@ const PARALLEL_MIN_BYTES: usize = 512 * 1024;
 
 fn parse_in_parts(text: &str, file: FileId, threads: usize) -> Option<Node<'_>> {
     let parts = cut_into_parts(text, threads)?;
-    let budget = ALIAS_BUDGET / parts.len().max(1);
+    let budget = AliasBudget::FULL.split(parts.len());
     let roots: Vec<Option<Node<'_>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = parts
             .iter()
@@ -123,7 +155,7 @@ fn parse_in_parts(text: &str, file: FileId, threads: usize) -> Option<Node<'_>> 
     for (part, root) in parts.iter().zip(roots) {
         let root = root?;
         match (part.continues, root.kind) {
-            (false, NodeKind::Map(e)) => entries.extend(e),
+            (false, NodeKind::Map(e)) => entries.extend(Arc::unwrap_or_clone(e)),
             // The rest of the section the previous part began: extend its value.
             (true, NodeKind::Seq(items)) => match entries.last_mut() {
                 Some((
@@ -133,7 +165,7 @@ fn parse_in_parts(text: &str, file: FileId, threads: usize) -> Option<Node<'_>> 
                         span,
                     },
                 )) => {
-                    v.extend(items);
+                    Arc::make_mut(v).extend(Arc::unwrap_or_clone(items));
                     span.end = root.span.end;
                 }
                 _ => return None,
@@ -146,7 +178,7 @@ fn parse_in_parts(text: &str, file: FileId, threads: usize) -> Option<Node<'_>> 
                         span,
                     },
                 )) => {
-                    v.extend(more);
+                    Arc::make_mut(v).extend(Arc::unwrap_or_clone(more));
                     span.end = root.span.end;
                 }
                 _ => return None,
@@ -155,7 +187,7 @@ fn parse_in_parts(text: &str, file: FileId, threads: usize) -> Option<Node<'_>> 
         }
     }
     Some(Node {
-        kind: NodeKind::Map(entries),
+        kind: NodeKind::Map(Arc::new(entries)),
         span: Span::new(file, 0, text.len()),
     })
 }
@@ -286,15 +318,14 @@ fn parse_range(
     text: &str,
     base: usize,
     file: FileId,
-    alias_budget: usize,
+    budget: AliasBudget,
 ) -> Result<Option<Node<'_>>, Diagnostic> {
     let mut builder = Builder {
         file,
         stack: Vec::new(),
         anchors: Vec::new(),
         root: None,
-        alias_nodes: 0,
-        alias_budget,
+        budget,
         documents: 0,
     };
     for event in Parser::new_from_str(text) {
@@ -318,10 +349,10 @@ fn parse_range(
 struct Builder<'a> {
     file: FileId,
     stack: Vec<Open<'a>>,
-    anchors: Vec<Option<(Node<'a>, usize)>>,
+    /// Anchored nodes (sharing their lists and mappings with the tree) and their weights.
+    anchors: Vec<Option<(Node<'a>, Weight)>>,
     root: Option<Node<'a>>,
-    alias_nodes: usize,
-    alias_budget: usize,
+    budget: AliasBudget,
     documents: usize,
 }
 
@@ -345,86 +376,127 @@ impl<'a> Builder<'a> {
                     .as_deref()
                     .is_some_and(|t| t.to_string().ends_with("str"));
                 let plain = style == ScalarStyle::Plain && !tagged_str;
+                let weight = Weight {
+                    nodes: 1,
+                    bytes: text.len(),
+                    height: 0,
+                };
                 let node = Node {
                     kind: NodeKind::Scalar { text, plain },
                     span,
                 };
-                self.remember(anchor, &node);
-                self.push(node)?;
+                self.remember(anchor, &node, weight);
+                self.push(node, weight);
             }
             Event::SequenceStart(style, anchor, _) => {
-                self.open_check(span)?;
+                self.open_check(span, 0)?;
                 let block = style == StructureStyle::Block;
-                self.stack.push(Open::Seq(Vec::new(), span, anchor, block));
+                self.stack.push(Open::Seq(
+                    Vec::new(),
+                    span,
+                    anchor,
+                    block,
+                    Weight::default(),
+                ));
             }
             Event::MappingStart(style, anchor, _) => {
-                self.open_check(span)?;
+                self.open_check(span, 0)?;
                 let block = style == StructureStyle::Block;
-                self.stack
-                    .push(Open::Map(Vec::new(), None, span, anchor, block));
+                self.stack.push(Open::Map(
+                    Vec::new(),
+                    None,
+                    span,
+                    anchor,
+                    block,
+                    Weight::default(),
+                ));
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                let node = match self.stack.pop() {
-                    Some(Open::Seq(items, start, anchor, block)) => {
-                        // A block collection ends with its last item, not with whatever
-                        // blank lines or comments follow it (the same wherever the file
-                        // is cut for parallel parsing).
-                        let end = match items.last() {
-                            Some(last) if block => last.span.end,
-                            _ => span.end,
-                        };
-                        let node = Node {
-                            kind: NodeKind::Seq(items),
-                            span: Span::new(self.file, start.start as usize, end as usize),
-                        };
-                        self.remember(anchor, &node);
-                        node
-                    }
-                    Some(Open::Map(entries, _, start, anchor, block)) => {
-                        let end = match entries.last() {
-                            Some((_, last)) if block => last.span.end,
-                            _ => span.end,
-                        };
-                        let node = Node {
-                            kind: NodeKind::Map(entries),
-                            span: Span::new(self.file, start.start as usize, end as usize),
-                        };
-                        self.remember(anchor, &node);
-                        node
-                    }
-                    None => return Ok(()),
+                let Some(open) = self.stack.pop() else {
+                    return Ok(());
                 };
-                self.push(node)?;
+                let (node, anchor, inner) = self.close(open, span);
+                let weight = Weight {
+                    nodes: inner.nodes.saturating_add(1),
+                    bytes: inner.bytes,
+                    height: inner.height,
+                };
+                self.remember(anchor, &node, weight);
+                self.push(node, weight);
             }
             Event::Alias(id) => {
-                let Some(Some((node, size))) = self.anchors.get(id) else {
+                let Some(Some((node, weight))) = self.anchors.get(id) else {
                     return Err(Diagnostic::error(
                         "yaml-syntax",
                         "alias refers to an anchor that is not defined before it",
                     )
                     .at(span));
                 };
-                self.alias_nodes += size;
-                if self.alias_nodes > self.alias_budget {
-                    return Err(Diagnostic::error(
-                        "alias-budget",
-                        format!("aliases expand to more than {ALIAS_BUDGET} nodes; this looks like an alias bomb"),
-                    )
-                    .at(span)
-                    .label("expanding this alias goes over the budget")
-                    .help("write the repeated values out, or use fewer nested aliases"));
-                }
-                let mut copy = node.clone();
+                let (mut copy, weight) = (node.clone(), *weight);
+                self.open_check(span, weight.height)?;
+                self.charge(weight, span)?;
                 copy.span = span;
-                self.push(copy)?;
+                self.push(copy, weight);
             }
             _ => {}
         }
         Ok(())
     }
 
-    fn open_check(&self, span: Span) -> Result<(), Diagnostic> {
-        if self.stack.len() >= MAX_DEPTH {
+    /// The finished list or mapping of `open`, its anchor, and the weight of its content.
+    fn close(&self, open: Open<'a>, span: Span) -> (Node<'a>, usize, Weight) {
+        match open {
+            Open::Seq(items, start, anchor, block, weight) => {
+                // A block collection ends with its last item, not with whatever blank
+                // lines or comments follow it (the same wherever the file is cut for
+                // parallel parsing).
+                let end = match items.last() {
+                    Some(last) if block => last.span.end,
+                    _ => span.end,
+                };
+                let node = Node {
+                    kind: NodeKind::Seq(Arc::new(items)),
+                    span: Span::new(self.file, start.start as usize, end as usize),
+                };
+                (node, anchor, weight)
+            }
+            Open::Map(entries, _, start, anchor, block, weight) => {
+                let end = match entries.last() {
+                    Some((_, last)) if block => last.span.end,
+                    _ => span.end,
+                };
+                let node = Node {
+                    kind: NodeKind::Map(Arc::new(entries)),
+                    span: Span::new(self.file, start.start as usize, end as usize),
+                };
+                (node, anchor, weight)
+            }
+        }
+    }
+
+    /// Charges an alias's expansion to the budget.
+    fn charge(&mut self, weight: Weight, span: Span) -> Result<(), Diagnostic> {
+        let nodes = self.budget.nodes.checked_sub(weight.nodes);
+        let bytes = self.budget.bytes.checked_sub(weight.bytes);
+        let (Some(nodes), Some(bytes)) = (nodes, bytes) else {
+            return Err(Diagnostic::error(
+                "alias-budget",
+                format!(
+                    "aliases expand to more than {ALIAS_BUDGET} nodes or {ALIAS_BYTES_BUDGET} bytes; this looks like an alias bomb"
+                ),
+            )
+            .at(span)
+            .label("expanding this alias goes over the budget")
+            .help("write the repeated values out, or use fewer nested aliases"));
+        };
+        self.budget = AliasBudget { nodes, bytes };
+        Ok(())
+    }
+
+    /// Refuses to open a list or mapping (or place an alias `height` levels deep) past
+    /// [`MAX_DEPTH`].
+    fn open_check(&self, span: Span, height: usize) -> Result<(), Diagnostic> {
+        if self.stack.len() + height >= MAX_DEPTH {
             return Err(Diagnostic::error(
                 "nesting-too-deep",
                 format!("lists and mappings are nested more than {MAX_DEPTH} deep"),
@@ -435,26 +507,32 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    fn remember(&mut self, anchor: usize, node: &Node<'a>) {
+    fn remember(&mut self, anchor: usize, node: &Node<'a>, weight: Weight) {
         if anchor == 0 {
             return;
         }
         if self.anchors.len() <= anchor {
             self.anchors.resize(anchor + 1, None);
         }
-        self.anchors[anchor] = Some((node.clone(), node.size()));
+        // Cheap: lists and mappings are shared, not copied.
+        self.anchors[anchor] = Some((node.clone(), weight));
     }
 
-    fn push(&mut self, node: Node<'a>) -> Result<(), Diagnostic> {
+    fn push(&mut self, node: Node<'a>, weight: Weight) {
         match self.stack.last_mut() {
             None => self.root = Some(node),
-            Some(Open::Seq(items, ..)) => items.push(node),
-            Some(Open::Map(entries, pending, ..)) => match pending.take() {
-                None => *pending = Some(node),
-                Some(key) => entries.push((key, node)),
-            },
+            Some(Open::Seq(items, .., total)) => {
+                total.add(weight);
+                items.push(node);
+            }
+            Some(Open::Map(entries, pending, .., total)) => {
+                total.add(weight);
+                match pending.take() {
+                    None => *pending = Some(node),
+                    Some(key) => entries.push((key, node)),
+                }
+            }
         }
-        Ok(())
     }
 }
 
@@ -511,7 +589,7 @@ mod tests {
     #[test]
     fn parsing_in_parts_gives_the_tree_of_one_parse() {
         let text = crate::synth::enterprise(500, 3);
-        let whole = parse_range(&text, 0, FileId(0), ALIAS_BUDGET)
+        let whole = parse_range(&text, 0, FileId(0), AliasBudget::FULL)
             .unwrap()
             .unwrap();
         for threads in [2, 3, 5, 16] {
@@ -537,7 +615,7 @@ mod tests {
             let Ok(text) = std::fs::read_to_string(dir.join(name)) else {
                 continue;
             };
-            let whole = parse_range(&text, 0, FileId(0), ALIAS_BUDGET)
+            let whole = parse_range(&text, 0, FileId(0), AliasBudget::FULL)
                 .unwrap()
                 .unwrap();
             for threads in 2..6 {

@@ -19,7 +19,10 @@ fn every_corpus_input_loads_or_fails_cleanly() {
             "corpus.yaml",
             text.clone(),
             None,
-            gambit_model::LoadOptions { max_size: 1 << 20 },
+            gambit_model::LoadOptions {
+                max_size: 1 << 20,
+                ..Default::default()
+            },
         );
         for d in &loaded.diagnostics {
             let json = d.to_json(&loaded.sources);

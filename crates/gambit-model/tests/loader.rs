@@ -493,7 +493,13 @@ fn files_over_the_size_limit_are_refused_before_parsing() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.yaml");
     std::fs::write(&path, SMALL.repeat(10)).unwrap();
-    let loaded = load_path(&path, LoadOptions { max_size: 100 });
+    let loaded = load_path(
+        &path,
+        LoadOptions {
+            max_size: 100,
+            ..Default::default()
+        },
+    );
     assert_eq!(loaded.diagnostics[0].code, "file-too-large");
     assert!(
         loaded.diagnostics[0]
@@ -506,7 +512,10 @@ fn files_over_the_size_limit_are_refused_before_parsing() {
         "<stdin>",
         SMALL.to_owned(),
         None,
-        LoadOptions { max_size: 10 },
+        LoadOptions {
+            max_size: 10,
+            ..Default::default()
+        },
     );
     assert_eq!(loaded.diagnostics[0].code, "file-too-large");
 }

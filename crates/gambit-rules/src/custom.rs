@@ -7,6 +7,8 @@
 //! (docs/custom-rules.md, [`fields`]) so a typo is an error with a position and a "did you
 //! mean", not a rule that silently never fires.
 
+mod budget;
+
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -201,6 +203,8 @@ pub const MAX_CONDITION: usize = 4096;
 /// The deepest bracket nesting accepted in a condition.
 pub const MAX_NESTING: usize = 64;
 
+pub use budget::{MAX_STEPS_PER_ELEMENT, MAX_STEPS_PER_RULE, MAX_VALUE_SIZE};
+
 /// CEL's parser and interpreter recurse once per nesting level and per operand of a
 /// chain, with large frames; they run on a thread with this much stack so that no
 /// condition within the limits above can overflow it.
@@ -349,15 +353,20 @@ impl CustomRules {
             .collect()
     }
 
-    /// Runs every rule on every element of its target kind.
+    /// Runs every rule on every element of its target kind, within the budgets of
+    /// [`budget`](self::budget): an element the condition could be too costly on is skipped
+    /// with a `custom-rule-budget` warning naming the rule.
     pub fn evaluate(&self, cx: &Context<'_>) -> (Vec<Threat>, Vec<Diagnostic>) {
         let mut threats = Vec::new();
         let mut diags = Vec::new();
         for compiled in &self.rules {
-            let (found, first_error) = with_big_stack(|| evaluate_rule(cx, compiled))
-                .unwrap_or_else(|| (Vec::new(), Some("the CEL engine failed".to_owned())));
-            threats.extend(found);
-            if let Some(message) = first_error {
+            let outcome =
+                with_big_stack(|| evaluate_rule(cx, compiled)).unwrap_or_else(|| Outcome {
+                    first_error: Some("the CEL engine failed".to_owned()),
+                    ..Outcome::default()
+                });
+            threats.extend(outcome.threats);
+            if let Some(message) = outcome.first_error {
                 diags.push(
                     Diagnostic::warning(
                         "custom-rule-error",
@@ -367,33 +376,71 @@ impl CustomRules {
                     .help("elements where the condition fails are treated as not matching"),
                 );
             }
+            if let Some(message) = outcome.over_budget {
+                diags.push(
+                    Diagnostic::warning(
+                        "custom-rule-budget",
+                        format!(
+                            "the condition of `{}` was not run everywhere: {message}",
+                            compiled.rule.id
+                        ),
+                    )
+                    .at(compiled.rule.when_span)
+                    .help("nest fewer macros (`exists`, `all`, `map`, `filter`) or build smaller lists; see docs/limits.md"),
+                );
+            }
         }
         (threats, diags)
     }
 }
 
-/// One rule over every element of its kind: the threats, and the first failure.
-fn evaluate_rule(cx: &Context<'_>, compiled: &Compiled) -> (Vec<Threat>, Option<String>) {
+/// What one rule found, its first failure, and why it was not run on some element.
+#[derive(Default)]
+struct Outcome {
+    threats: Vec<Threat>,
+    first_error: Option<String>,
+    over_budget: Option<String>,
+}
+
+/// One rule over every element of its kind, each within the budgets.
+fn evaluate_rule(cx: &Context<'_>, compiled: &Compiled) -> Outcome {
     let (var, _) = fields(compiled.rule.applies_to);
-    let mut threats = Vec::new();
-    let mut first_error = None;
+    let mut out = Outcome::default();
+    let mut spent: u64 = 0;
     for (target, value, assets) in elements(cx, compiled.rule.applies_to) {
+        let cost = budget::estimate(compiled.program.expression(), var, &value);
+        if let Some(why) = cost.overrun() {
+            out.over_budget
+                .get_or_insert_with(|| format!("on `{}`, {why}", target.name(cx.model)));
+            continue;
+        }
+        spent = spent.saturating_add(cost.steps);
+        if spent > MAX_STEPS_PER_RULE {
+            out.over_budget.get_or_insert_with(|| {
+                format!(
+                    "it stopped at `{}`, over {MAX_STEPS_PER_RULE} steps for the whole model",
+                    target.name(cx.model)
+                )
+            });
+            break;
+        }
         let mut ctx = CelContext::default();
         ctx.add_variable_from_value(var, value);
         match compiled.program.execute(&ctx) {
-            Ok(Value::Bool(true)) => threats.push(threat(cx, &compiled.rule, target, assets)),
+            Ok(Value::Bool(true)) => out.threats.push(threat(cx, &compiled.rule, target, assets)),
             Ok(Value::Bool(false)) => {}
             Ok(other) => {
-                first_error.get_or_insert_with(|| {
+                out.first_error.get_or_insert_with(|| {
                     format!("the condition gave {other:?}, not true or false")
                 });
             }
             Err(e) => {
-                first_error.get_or_insert_with(|| format!("on `{}`: {e}", target.name(cx.model)));
+                out.first_error
+                    .get_or_insert_with(|| format!("on `{}`: {e}", target.name(cx.model)));
             }
         }
     }
-    (threats, first_error)
+    out
 }
 
 fn threat(cx: &Context<'_>, rule: &CustomRule, target: Target, assets: Vec<AssetId>) -> Threat {

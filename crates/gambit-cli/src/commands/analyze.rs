@@ -264,7 +264,13 @@ pub(crate) fn analyse(
 /// model's `rules:` section. It is read by the model loader itself, so its errors have
 /// the same positions and wording as a model's.
 fn load_rules_file(path: &Path, max_size: u64) -> Result<(CustomRules, SourceMap), u8> {
-    let mut loaded = gambit_model::load_path(path, gambit_model::LoadOptions { max_size });
+    let mut loaded = gambit_model::load_path(
+        path,
+        gambit_model::LoadOptions {
+            max_size,
+            ..Default::default()
+        },
+    );
     loaded.diagnostics.retain(|d| d.code != "missing-version");
     render::print_diagnostics(&loaded.diagnostics, &loaded.sources);
     let Some(model) = loaded.model.take() else {

@@ -60,10 +60,12 @@ fn run_inner(args: &DiffArgs) -> Result<u8, u8> {
     let (old_arg, new_arg) = match (&args.base, &args.new) {
         (Some(rev), _) => {
             let (dir, old_path) = checkout(&args.old.model, rev)?;
+            let include_root = base_include_root(args.old.include_root.as_deref(), dir.path())?;
             _checkout = Some(dir);
             let old = ModelArg {
                 model: old_path,
                 max_size: args.old.max_size,
+                include_root,
             };
             (old, args.old.clone())
         }
@@ -71,6 +73,7 @@ fn run_inner(args: &DiffArgs) -> Result<u8, u8> {
             let new = ModelArg {
                 model: new.clone(),
                 max_size: args.old.max_size,
+                include_root: args.old.include_root.clone(),
             };
             (args.old.clone(), new)
         }
@@ -88,6 +91,28 @@ fn run_inner(args: &DiffArgs) -> Result<u8, u8> {
     }
     Ok(exit::OK)
 }
+
+/// `--include-root` for the model checked out from git: the same folder of the old tree,
+/// so the old model's includes are confined as the new one's are (never outside the tree).
+fn base_include_root(root: Option<&Path>, checkout: &Path) -> Result<Option<PathBuf>, u8> {
+    let Some(root) = root else { return Ok(None) };
+    let fail = |msg: String| {
+        eprintln!("error: --include-root {}: {msg}", root.display());
+        exit::BAD_INPUT
+    };
+    let root = root.canonicalize().map_err(|e| fail(e.to_string()))?;
+    let top = git(&root, &["rev-parse", "--show-toplevel"]).map_err(fail)?;
+    let top = PathBuf::from(top)
+        .canonicalize()
+        .map_err(|e| fail(e.to_string()))?;
+    let inside = root
+        .strip_prefix(&top)
+        .map_err(|_| fail("with --base it must be inside the repository".into()))?;
+    Ok(Some(checkout.join(TREE).join(inside)))
+}
+
+/// The folder of the checkout that holds the old revision's files.
+const TREE: &str = "tree";
 
 fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
     let out = Command::new("git")
@@ -147,7 +172,7 @@ fn checkout(model: &Path, rev: &str) -> Result<(tempfile::TempDir, PathBuf), u8>
     let tar = tmp.path().join("base.tar");
     let tar_arg = tar.to_string_lossy().into_owned();
     git(&top, &["archive", "--format=tar", "-o", &tar_arg, rev]).map_err(fail)?;
-    let tree = tmp.path().join("tree");
+    let tree = tmp.path().join(TREE);
     std::fs::create_dir_all(&tree).map_err(|e| fail(e.to_string()))?;
     let status = Command::new("tar")
         .arg("-xf")

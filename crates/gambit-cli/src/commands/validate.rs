@@ -39,7 +39,13 @@ pub(crate) fn run(arg: &ModelArg, format: DiagFormat, strict: bool) -> u8 {
             _ => anstream::println!("{name}: invalid{counts}"),
         }
     }
-    if failed { exit::FINDINGS } else { exit::OK }
+    if input::unreadable(&loaded) {
+        exit::BAD_INPUT
+    } else if failed {
+        exit::FINDINGS
+    } else {
+        exit::OK
+    }
 }
 
 fn plural(n: usize) -> &'static str {
