@@ -271,7 +271,7 @@ pub(crate) fn import(src: &Source, warnings: &mut Vec<Warning>) -> Result<Draft,
     for (i, a) in otm.assets.iter().enumerate() {
         let at = format!("assets[{i}]");
         let id = allocate(&mut ids, a.id.as_str(), a.name.as_deref());
-        assets.insert(a.id.0.clone(), id.clone());
+        assets.entry(a.id.0.clone()).or_insert_with(|| id.clone());
         let mut fields = Fields::default();
         if let Some(kind) = gambit_word::<AssetKind>(&a.attributes, "kind").filter(|k| *k != "data")
         {
@@ -321,6 +321,7 @@ pub(crate) fn import(src: &Source, warnings: &mut Vec<Warning>) -> Result<Draft,
 
     // Trust zones. A zone Gambit builds in keeps its meaning and is not declared again.
     let mut zones: HashMap<String, String> = HashMap::new();
+    let mut zone_ids = Vec::with_capacity(otm.trust_zones.len());
     for z in &otm.trust_zones {
         let builtin = ["internet", "internal"].iter().find(|b| {
             z.id.as_str() == **b
@@ -331,11 +332,12 @@ pub(crate) fn import(src: &Source, warnings: &mut Vec<Warning>) -> Result<Draft,
             Some(b) => (*b).to_owned(),
             None => allocate(&mut ids, z.id.as_str(), z.name.as_deref()),
         };
-        zones.insert(z.id.0.clone(), id);
+        // References go to the first zone of an id; each zone keeps its own.
+        zones.entry(z.id.0.clone()).or_insert_with(|| id.clone());
+        zone_ids.push(id);
     }
-    for (i, z) in otm.trust_zones.iter().enumerate() {
+    for (i, (z, id)) in otm.trust_zones.iter().zip(zone_ids).enumerate() {
         let at = format!("trustZones[{i}]");
-        let id = zones[z.id.as_str()].clone();
         if id == "internet" || id == "internal" {
             continue;
         }
@@ -419,9 +421,13 @@ pub(crate) fn import(src: &Source, warnings: &mut Vec<Warning>) -> Result<Draft,
 
     // Components and actors; a component inside a component sits in its parent's zone.
     let mut endpoints: HashMap<String, String> = HashMap::new();
+    let mut component_ids = Vec::with_capacity(otm.components.len());
     for c in &otm.components {
         let id = allocate(&mut ids, c.id.as_str(), c.name.as_deref());
-        endpoints.insert(c.id.0.clone(), id);
+        endpoints
+            .entry(c.id.0.clone())
+            .or_insert_with(|| id.clone());
+        component_ids.push(id);
     }
     let zone_of_component = |c: &Component| -> Option<String> {
         let mut parent = c.parent.as_ref();
@@ -445,9 +451,8 @@ pub(crate) fn import(src: &Source, warnings: &mut Vec<Warning>) -> Result<Draft,
         }
         None
     };
-    for (i, c) in otm.components.iter().enumerate() {
+    for (i, (c, id)) in otm.components.iter().zip(component_ids).enumerate() {
         let at = format!("components[{i}]");
-        let id = endpoints[c.id.as_str()].clone();
         let actor = gambit_str(&c.attributes, "element") == Some("actor");
         let mut fields = Fields::default();
         let kind = gambit_str(&c.attributes, "kind")

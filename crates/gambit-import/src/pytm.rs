@@ -72,8 +72,10 @@ pub(crate) fn import(src: &Source, warnings: &mut Vec<Warning>) -> Result<Draft,
     let mut ids = Ids::new();
 
     // Boundaries: a boundary called Internet is Gambit's built-in `internet` zone.
+    // Each boundary's id by position; by name for references (the first of a name wins).
     let mut zones: HashMap<String, String> = HashMap::new();
     let boundaries = list(src, root, "boundaries")?;
+    let mut zone_ids = Vec::with_capacity(boundaries.len());
     for b in &boundaries {
         let name = text(b, "name").unwrap_or_else(|| "boundary".into());
         let id = if slug(&name) == "internet" {
@@ -81,12 +83,12 @@ pub(crate) fn import(src: &Source, warnings: &mut Vec<Warning>) -> Result<Draft,
         } else {
             ids.allocate(&name)
         };
-        zones.insert(name, id);
+        zones.entry(name).or_insert_with(|| id.clone());
+        zone_ids.push(id);
     }
-    for (i, b) in boundaries.iter().enumerate() {
+    for (i, (b, id)) in boundaries.iter().zip(zone_ids).enumerate() {
         let at = format!("boundaries[{i}]");
         let name = text(b, "name").unwrap_or_else(|| "boundary".into());
-        let id = zones[&name].clone();
         if id == "internet" {
             continue;
         }
@@ -124,7 +126,7 @@ pub(crate) fn import(src: &Source, warnings: &mut Vec<Warning>) -> Result<Draft,
         let at = format!("data[{i}]");
         let name = text(d, "name").unwrap_or_else(|| "data".into());
         let id = ids.allocate(&name);
-        assets.insert(name.clone(), id.clone());
+        assets.entry(name.clone()).or_insert(id.clone());
         let mut fields = Fields::default();
         if d.get("isCredentials").and_then(Value::as_bool) == Some(true) {
             fields.str("kind", "credential");
@@ -177,7 +179,7 @@ pub(crate) fn import(src: &Source, warnings: &mut Vec<Warning>) -> Result<Draft,
         let name = text(e, "name").unwrap_or_else(|| class.to_ascii_lowercase());
         let id = ids.allocate(&name);
         let actor = matches!(class.as_str(), "Actor" | "ExternalEntity");
-        placed.insert(name.clone(), (id.clone(), actor));
+        placed.entry(name.clone()).or_insert((id.clone(), actor));
         let zone = text(e, "inBoundary").map(|b| {
             zones.get(&b).cloned().unwrap_or_else(|| {
                 warn(
