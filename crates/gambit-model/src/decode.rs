@@ -364,23 +364,40 @@ fn suggest_id(id: &str) -> String {
 }
 
 fn parse_date(text: &str) -> Option<Date> {
-    let mut parts = text.split('-');
-    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
-        return None;
+    Date::parse(text)
+}
+
+/// The one reading of dates, for the model (`expires:`) and the command line (`--today`).
+impl Date {
+    /// `YYYY-MM-DD` exactly (four digits of year, no sign, no time) and a real calendar
+    /// date, which jiff checks.
+    pub fn parse(text: &str) -> Option<Date> {
+        let bytes = text.as_bytes();
+        let shape = bytes.len() == 10
+            && bytes.iter().enumerate().all(|(i, b)| match i {
+                4 | 7 => *b == b'-',
+                _ => b.is_ascii_digit(),
+            });
+        if !shape {
+            return None;
+        }
+        let date: jiff::civil::Date = text.parse().ok()?;
+        Some(Date::from_civil(date))
     }
-    let (year, month, day): (u16, u8, u8) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
-    (1..=days)
-        .contains(&day)
-        .then_some(Date { year, month, day })
+
+    /// Today in UTC, from the system clock.
+    pub fn today_utc() -> Date {
+        let now = jiff::tz::TimeZone::UTC.to_datetime(jiff::Timestamp::now());
+        Date::from_civil(now.date())
+    }
+
+    fn from_civil(date: jiff::civil::Date) -> Date {
+        Date {
+            year: u16::try_from(date.year()).unwrap_or(0),
+            month: u8::try_from(date.month()).unwrap_or(1),
+            day: u8::try_from(date.day()).unwrap_or(1),
+        }
+    }
 }
 
 /// Reads a whole model file. The root must be a mapping.
@@ -389,7 +406,14 @@ pub(crate) fn model_file(d: &mut Decoder<'_>, root: &Node) -> ModelFile {
         return ModelFile::default();
     };
     let file = ModelFile {
-        gambit: f.get("gambit").and_then(|n| d.uint(n)),
+        // A `gambit:` whose value is not a number has its error already; reading it as 1
+        // keeps the resolver from also saying the version is missing.
+        gambit: f.get("gambit").map(|n| {
+            d.uint(n).unwrap_or(Spanned {
+                value: 1,
+                span: n.span,
+            })
+        }),
         name: f.get("name").and_then(|n| d.string(n)),
         description: f.get("description").and_then(|n| d.string(n)),
         include: f.get("include").map(|n| d.strings(n)).unwrap_or_default(),

@@ -330,3 +330,35 @@ mod aliases {
         assert_eq!(codes(&load(&text)), ["nesting-too-deep"]);
     }
 }
+
+#[test]
+fn a_bad_version_is_one_error_not_also_a_missing_one() {
+    for value in ["x", "[1]", "\"1\"", "{a: 1}"] {
+        let loaded = load(&format!("gambit: {value}\nname: x\n"));
+        let found = codes(&loaded);
+        assert_eq!(found.len(), 1, "{value}: {found:?}");
+        assert!(
+            found[0] == "invalid-value" || found[0] == "invalid-type",
+            "{value}: {found:?}"
+        );
+    }
+    assert!(codes(&load("name: x\n")).contains(&"missing-version"));
+}
+
+#[test]
+fn signed_and_short_years_are_not_dates() {
+    for date in ["+024-01-01", "-024-01-01", "2024-02-30", "2024-1-1"] {
+        let text = format!(
+            "gambit: 1\nname: x\nrisks:\n  - {{threat: a@b, status: accepted, owner: me, expires: \"{date}\"}}\n"
+        );
+        let loaded = load(&text);
+        assert!(
+            loaded
+                .diagnostics
+                .iter()
+                .any(|d| d.code == "invalid-value" && d.message.contains(date)),
+            "{date}: {:?}",
+            codes(&loaded)
+        );
+    }
+}

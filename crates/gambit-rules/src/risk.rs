@@ -78,61 +78,14 @@ pub fn apply_decisions(model: &Model, threats: &mut [Threat], today: Date) -> Ve
     diags
 }
 
-/// Parses `YYYY-MM-DD` (a real calendar date).
+/// Parses `YYYY-MM-DD` (a real calendar date), as the model's dates are read.
 pub fn parse_date(s: &str) -> Result<Date, String> {
-    let err = || format!("`{s}` is not a date; write YYYY-MM-DD");
-    let mut parts = s.trim().splitn(3, '-');
-    let mut num = |len: usize| {
-        parts
-            .next()
-            .filter(|p| p.len() == len && p.bytes().all(|b| b.is_ascii_digit()))
-            .and_then(|p| p.parse::<u16>().ok())
-            .ok_or_else(err)
-    };
-    let (year, month, day) = (num(4)?, num(2)?, num(2)?);
-    let month = u8::try_from(month).map_err(|_| err())?;
-    let day = u8::try_from(day).map_err(|_| err())?;
-    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
-        return Err(err());
-    }
-    Ok(Date { year, month, day })
-}
-
-fn days_in_month(year: u16, month: u8) -> u8 {
-    match month {
-        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
-            29
-        }
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
+    Date::parse(s.trim()).ok_or_else(|| format!("`{s}` is not a date; write YYYY-MM-DD"))
 }
 
 /// Today's date in UTC, from the system clock.
 pub fn today_utc() -> Date {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    civil_from_days(i64::try_from(secs / 86_400).unwrap_or(0))
-}
-
-/// The calendar date `days` after 1970-01-01 (Howard Hinnant's algorithm).
-fn civil_from_days(days: i64) -> Date {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    Date {
-        year: u16::try_from(year).unwrap_or(u16::MAX),
-        month: u8::try_from(month).unwrap_or(1),
-        day: u8::try_from(day).unwrap_or(1),
-    }
+    Date::today_utc()
 }
 
 #[cfg(test)]
@@ -150,9 +103,22 @@ mod tests {
     }
 
     #[test]
-    fn epoch_days_become_dates() {
-        assert_eq!(civil_from_days(0).to_string(), "1970-01-01");
-        assert_eq!(civil_from_days(20_454).to_string(), "2026-01-01");
-        assert_eq!(civil_from_days(19_782).to_string(), "2024-02-29");
+    fn signs_and_short_years_are_not_dates() {
+        for text in [
+            "+024-01-01",
+            "-024-01-01",
+            "+2024-01-01",
+            "02024-01-01",
+            "2024-1-01",
+        ] {
+            assert!(parse_date(text).is_err(), "{text}");
+        }
+    }
+
+    #[test]
+    fn today_is_a_real_date() {
+        let today = today_utc();
+        assert_eq!(parse_date(&today.to_string()), Ok(today));
+        assert!(today.year >= 2024);
     }
 }
