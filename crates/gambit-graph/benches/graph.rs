@@ -6,7 +6,7 @@
 use std::fmt::Write;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use gambit_graph::{Analysis, Fix, Index, blast_radius};
+use gambit_graph::{Analysis, ComponentControl, Fix, Index, blast_radius};
 use gambit_model::{ComponentId, LoadOptions, Model};
 
 fn load(text: String) -> Model {
@@ -79,7 +79,8 @@ fn first_fix(model: &Model, ix: &Index) -> Vec<Fix> {
     }
     for (c, comp) in model.components.iter().enumerate() {
         if comp.public {
-            return vec![Fix::ClosePublic(ComponentId(c as u32))];
+            let c = ComponentId(c as u32);
+            return vec![Fix::AddControl(ComponentControl::NetworkPolicy, c)];
         }
     }
     Vec::new()
