@@ -86,6 +86,16 @@ fn first_fix(model: &Model, ix: &Index) -> Vec<Fix> {
     Vec::new()
 }
 
+/// Prints how many facts hold and how many derivations the graph keeps, for comparing
+/// semantics revisions (docs/performance.md).
+fn report_size(size: usize, analysis: &Analysis<'_>) {
+    for a in &analysis.attackers {
+        let facts = a.graph.holds.iter().filter(|&&h| h).count();
+        let derivations = a.graph.derivations.len();
+        eprintln!("enterprise-{size}: {facts} facts, {derivations} derivations");
+    }
+}
+
 fn bench_enterprise(c: &mut Criterion) {
     for size in [1_000usize, 10_000, 100_000] {
         let model = load(gambit_model::synth::enterprise(size, 7));
@@ -95,6 +105,7 @@ fn bench_enterprise(c: &mut Criterion) {
             b.iter(|| Analysis::run(&model, &[]))
         });
         let analysis = Analysis::run(&model, &[]);
+        report_size(size, &analysis);
         g.bench_function(BenchmarkId::new("paths", size), |b| {
             b.iter(|| analysis.paths(3, None))
         });
