@@ -245,7 +245,12 @@ pub fn explain(model: &Model, ix: &Index, head: Fact, rule: Rule, via: Via, via2
                 gambit_model::Endpoint::Component(c) => model[c].kind.as_str().replace('-', " "),
                 gambit_model::Endpoint::Actor(_) => String::new(),
             };
-            format!("{fact} ({p}, a {kind}, forwards requests)")
+            let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            };
+            format!("{fact} ({p}, {article} {kind}, forwards requests)")
         }
         (Rule::SsrfReach, Via::Vuln(_), Via::Flow(f)) => {
             let (c, d) = flow_ends(f);

@@ -62,7 +62,7 @@ fn reach_passes_through_forwarding_components() {
     );
     assert_eq!(
         p.steps[2].via,
-        "gw->shop-api (gw, a api gateway, forwards requests)"
+        "gw->shop-api (gw, an api gateway, forwards requests)"
     );
     assert_eq!(p.steps[2].elements.flow.as_deref(), Some("gw->shop-api"));
     // A code flow out of a forwarding component is a deploy, not a forwarded request.

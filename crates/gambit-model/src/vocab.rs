@@ -284,6 +284,7 @@ pub const CONTROLS: &[&str] = &[
     "human-approval",
     "encryption-at-rest",
     "backup",
+    "metadata-protection",
     "audit-logging",
     "sast",
     "dast",
