@@ -599,3 +599,23 @@ fn network_policy_and_metadata_protection_are_proposed_where_they_cut() {
         .collect();
     assert_eq!(fixes, ["add network-policy to cache"]);
 }
+
+#[test]
+fn cycles_of_forwarding_components_end_and_reach_what_they_forward_to() {
+    let model = m("assets:
+  data: {classification: restricted}
+components:
+  edge: {kind: reverse-proxy, public: true}
+  lb-a: {kind: load-balancer}
+  lb-b: {kind: load-balancer}
+  app: {kind: api, stores: [data], vulnerabilities: [{id: CVE-8, effect: code-execution}]}
+flows:
+  - {from: edge, to: lb-a, protocol: https, authentication: none}
+  - {from: lb-a, to: lb-b, protocol: https, authentication: none}
+  - {from: lb-b, to: lb-a, protocol: https, authentication: none}
+  - {from: lb-b, to: edge, protocol: https, authentication: none}
+  - {from: lb-b, to: app, protocol: https, authentication: none}
+");
+    assert!(has(&model, "internet", "reach app"));
+    assert!(has(&model, "internet", "read data"));
+}
