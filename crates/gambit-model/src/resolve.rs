@@ -1021,14 +1021,17 @@ impl Resolver<'_> {
             }
         }
         for f in &model.flows {
-            if f.required && model.is_third_party(f.from) {
+            let third_party = [f.from, f.to]
+                .into_iter()
+                .find(|&e| model.is_third_party(e));
+            if let (true, Some(party)) = (f.required, third_party) {
                 self.diags.push(
                     Diagnostic::warning(
                         "required-third-party-flow",
                         format!(
                             "flow `{}` belongs to a third party (`{}`), so `required` changes nothing",
                             f.id,
-                            model.endpoint_name(f.from)
+                            model.endpoint_name(party)
                         ),
                     )
                     .at(f.span)
