@@ -6,7 +6,7 @@
 use std::fmt::Write;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use gambit_graph::{Analysis, Fix, Index, blast_radius};
+use gambit_graph::{Analysis, ComponentControl, Fix, Index, blast_radius};
 use gambit_model::{ComponentId, LoadOptions, Model};
 
 fn load(text: String) -> Model {
@@ -79,10 +79,21 @@ fn first_fix(model: &Model, ix: &Index) -> Vec<Fix> {
     }
     for (c, comp) in model.components.iter().enumerate() {
         if comp.public {
-            return vec![Fix::ClosePublic(ComponentId(c as u32))];
+            let c = ComponentId(c as u32);
+            return vec![Fix::AddControl(ComponentControl::NetworkPolicy, c)];
         }
     }
     Vec::new()
+}
+
+/// Prints how many facts hold and how many derivations the graph keeps, for comparing
+/// semantics revisions (docs/performance.md).
+fn report_size(size: usize, analysis: &Analysis<'_>) {
+    for a in &analysis.attackers {
+        let facts = a.graph.holds.iter().filter(|&&h| h).count();
+        let derivations = a.graph.derivations.len();
+        eprintln!("enterprise-{size}: {facts} facts, {derivations} derivations");
+    }
 }
 
 fn bench_enterprise(c: &mut Criterion) {
@@ -94,6 +105,7 @@ fn bench_enterprise(c: &mut Criterion) {
             b.iter(|| Analysis::run(&model, &[]))
         });
         let analysis = Analysis::run(&model, &[]);
+        report_size(size, &analysis);
         g.bench_function(BenchmarkId::new("paths", size), |b| {
             b.iter(|| analysis.paths(3, None))
         });

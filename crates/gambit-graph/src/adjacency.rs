@@ -30,14 +30,35 @@ pub struct Adjacency {
     /// component's list).
     pub exec_vulns: Csr<u32>,
     pub privesc_vulns: Csr<u32>,
-    /// Reachable means read+write of what it stores.
+    /// Open ssrf / auth-bypass / info-disclosure vulnerabilities.
+    pub ssrf_vulns: Csr<u32>,
+    pub bypass_vulns: Csr<u32>,
+    pub info_vulns: Csr<u32>,
+    /// Public components, reached by an attacker on the internet.
+    pub public: Vec<ComponentId>,
+    /// Per forwarding component: its flows to components that are not `code: true`.
+    pub forward_out: Csr<(FlowId, ComponentId)>,
+    /// An ssrf on it can read the cloud metadata service (no metadata-protection, no
+    /// egress-filtering).
+    pub metadata_exposed: Vec<bool>,
+    pub is_llm: Vec<bool>,
+    pub is_datastore: Vec<bool>,
+    /// Per component: what the flows into it return and carry in `data`.
+    pub in_returns: Csr<(FlowId, AssetId)>,
+    pub in_data: Csr<(FlowId, AssetId)>,
+    /// Per component: what its own calls return, and what they carry in `data` when
+    /// neither the flow nor the component has human-approval.
+    pub out_returns: Csr<(FlowId, AssetId)>,
+    pub out_data_unapproved: Csr<(FlowId, AssetId)>,
+    /// Reachable means read+write of what it stores: a datastore whose effective
+    /// authentication is none.
     pub unauth_datastore: Vec<bool>,
     pub stores: Csr<AssetId>,
     pub processes: Csr<AssetId>,
     /// (position in `holds`, credential).
     pub holds: Csr<(u32, AssetId)>,
     pub runs_as: Vec<u32>,
-    /// Inbound flows without authentication and what they return.
+    /// Inbound flows whose effective authentication is none, and what they return.
     pub unauth_returns: Csr<(FlowId, AssetId)>,
     /// Code flows out of a component into a component.
     pub code_out: Csr<(FlowId, ComponentId)>,
@@ -47,9 +68,10 @@ pub struct Adjacency {
     pub sends: Csr<(FlowId, AssetId)>,
     /// Per endpoint: its zone.
     pub endpoint_zone: Vec<ZoneId>,
-    /// Per zone: members reachable through the zone (empty when isolated).
+    /// Per zone: members reachable through the zone (empty unless a network zone that is
+    /// not isolated; members with network-policy left out).
     pub zone_members: Csr<ComponentId>,
-    /// Per zone: (flow, asset) readable by interception from a position in the zone.
+    /// Per network zone: (flow, asset) readable by interception from a position in it.
     pub interceptable: Csr<(FlowId, AssetId)>,
     /// Per asset: the identity a credential grants, or [`NONE`].
     pub grants_identity: Vec<u32>,
@@ -108,18 +130,90 @@ impl Adjacency {
             carried.sort_unstable();
             carried.dedup();
             let (a, b) = (model.endpoint_zone(flow.from), model.endpoint_zone(flow.to));
-            for z in if a == b { vec![a] } else { vec![a, b] } {
+            let zones = if a == b { vec![a] } else { vec![a, b] };
+            for z in zones.into_iter().filter(|&z| model[z].is_network()) {
                 interceptable.extend(carried.iter().map(|&x| (z.index(), (f, x))));
             }
         }
+        let to_component = |fl: &gambit_model::Flow| match fl.to {
+            Endpoint::Component(c) => Some(c),
+            Endpoint::Actor(_) => None,
+        };
+        let from_component = |fl: &gambit_model::Flow| match fl.from {
+            Endpoint::Component(c) => Some(c),
+            Endpoint::Actor(_) => None,
+        };
+        let approved = |fl: &gambit_model::Flow| {
+            fl.has_control("human-approval")
+                || from_component(fl).is_some_and(|p| model[p].has_control("human-approval"))
+        };
         Adjacency {
             zone_of: model.components.iter().map(|c| c.zone).collect(),
             exec_vulns: vulns(Effect::CodeExecution),
             privesc_vulns: vulns(Effect::PrivilegeEscalation),
+            ssrf_vulns: vulns(Effect::Ssrf),
+            bypass_vulns: vulns(Effect::AuthBypass),
+            info_vulns: vulns(Effect::InfoDisclosure),
+            public: comps()
+                .filter(|(_, c)| c.public)
+                .map(|(i, _)| ComponentId(i as u32))
+                .collect(),
+            forward_out: csr(
+                nc,
+                flows().filter(|(_, fl)| !fl.code).filter_map(|(f, fl)| {
+                    let p = from_component(fl).filter(|&p| model[p].is_forwarding())?;
+                    Some((p.index(), (f, to_component(fl)?)))
+                }),
+            ),
+            metadata_exposed: model
+                .components
+                .iter()
+                .map(|c| {
+                    !c.has_control("metadata-protection") && !c.has_control("egress-filtering")
+                })
+                .collect(),
+            is_llm: model.components.iter().map(|c| c.is_llm()).collect(),
+            is_datastore: model.components.iter().map(|c| c.is_datastore()).collect(),
+            in_returns: csr(
+                nc,
+                flows().flat_map(|(f, fl)| {
+                    let to = to_component(fl);
+                    fl.returns
+                        .iter()
+                        .filter_map(move |&a| Some((to?.index(), (f, a))))
+                }),
+            ),
+            in_data: csr(
+                nc,
+                flows().flat_map(|(f, fl)| {
+                    let to = to_component(fl);
+                    fl.data
+                        .iter()
+                        .filter_map(move |&a| Some((to?.index(), (f, a))))
+                }),
+            ),
+            out_returns: csr(
+                nc,
+                flows().flat_map(|(f, fl)| {
+                    let from = from_component(fl);
+                    fl.returns
+                        .iter()
+                        .filter_map(move |&a| Some((from?.index(), (f, a))))
+                }),
+            ),
+            out_data_unapproved: csr(
+                nc,
+                flows().filter(|(_, fl)| !approved(fl)).flat_map(|(f, fl)| {
+                    let from = from_component(fl);
+                    fl.data
+                        .iter()
+                        .filter_map(move |&a| Some((from?.index(), (f, a))))
+                }),
+            ),
             unauth_datastore: model
                 .components
                 .iter()
-                .map(|c| c.authentication == Authentication::None && c.is_datastore())
+                .map(|c| c.effective_authentication == Authentication::None && c.is_datastore())
                 .collect(),
             stores: csr(
                 nc,
@@ -146,7 +240,7 @@ impl Adjacency {
             unauth_returns: csr(
                 nc,
                 flows()
-                    .filter(|(_, fl)| fl.authentication == Authentication::None)
+                    .filter(|(_, fl)| fl.effective_authentication == Authentication::None)
                     .filter_map(|(f, fl)| match fl.to {
                         Endpoint::Component(c) => Some((c.index(), f, fl)),
                         Endpoint::Actor(_) => None,
@@ -207,8 +301,13 @@ impl Adjacency {
                     .zones
                     .iter()
                     .enumerate()
-                    .filter(|(_, z)| !z.isolated)
-                    .flat_map(|(zi, z)| z.components.iter().map(move |&c| (zi, c))),
+                    .filter(|(_, z)| z.is_network() && !z.isolated)
+                    .flat_map(|(zi, z)| {
+                        z.components
+                            .iter()
+                            .filter(|&&c| !model[c].has_control("network-policy"))
+                            .map(move |&c| (zi, c))
+                    }),
             ),
             interceptable: Csr::build(
                 model.zones.len(),

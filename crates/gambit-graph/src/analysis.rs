@@ -104,8 +104,70 @@ pub struct Step {
     pub on: String,
     pub technique: &'static str,
     pub via: String,
+    /// The model elements the step uses, by id, so outputs never parse `via`.
+    pub elements: StepElements,
     pub likelihood: f64,
     pub effort: f64,
+}
+
+/// The ids of the model elements a step rests on (each present only when used).
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct StepElements {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub component: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identity: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credential: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vulnerability: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
+}
+
+impl StepElements {
+    /// The elements behind one derivation's model facts.
+    pub fn of(model: &Model, ix: &Index, vias: [Via; 2]) -> Self {
+        let mut e = StepElements::default();
+        let id = |s: &str| Some(s.to_owned());
+        for via in vias {
+            match via {
+                Via::Vuln(v) => {
+                    let (c, i) = ix.vuln(v);
+                    e.component = id(&model[c].id);
+                    e.vulnerability = id(&model[c].vulnerabilities[i].id);
+                }
+                Via::Flow(f) => e.flow = id(&model[f].id),
+                Via::Grant(g) => e.identity = id(&model[ix.grant(g).0].id),
+                Via::Public(c)
+                | Via::Stores(c)
+                | Via::Processes(c)
+                | Via::Unauth(c)
+                | Via::Injected(c) => e.component = id(&model[c].id),
+                Via::RunsAs(c) => {
+                    e.component = id(&model[c].id);
+                    e.identity = model[c].runs_as.map(|i| model[i].id.clone());
+                }
+                Via::Zone(z) => e.zone = id(&model[z].id),
+                Via::HostHolds(h) => {
+                    let (c, k) = ix.hold(h);
+                    e.component = id(&model[c].id);
+                    e.credential = id(&model[k].id);
+                }
+                Via::ActorHolds(a) | Via::Phish(a) => e.actor = id(&model[a].id),
+                Via::Credential(k) => {
+                    e.credential = id(&model[k].id);
+                    e.identity = model[k].grants.map(|i| model[i].id.clone());
+                }
+                Via::None | Via::Attacker => {}
+            }
+        }
+        e
+    }
 }
 
 /// One attack path (an AND/OR proof flattened to steps, premises first).
@@ -211,13 +273,14 @@ impl<'m> Analysis<'m> {
                 .first()
                 .map(|&p| self.index.facts.fact(p).label(model))
                 .unwrap_or_default(),
-            v => v.describe(model, &self.index),
+            v => crate::rule::explain(model, &self.index, head, der.rule, v, der.via2),
         };
         Step {
             gains: head.gains(),
             on: head.on(model).to_owned(),
             technique: der.rule.technique(public),
             via,
+            elements: StepElements::of(model, &self.index, [der.via, der.via2]),
             likelihood: round(g.likelihood[d as usize]),
             effort: round(g.effort[d as usize]),
         }
@@ -321,15 +384,17 @@ impl<'m> Analysis<'m> {
             .attackers
             .iter()
             .flat_map(|a| a.graph.fixes.iter().flatten().copied())
-            .filter(|&f| f != crate::engine::NO_FIX)
+            .filter(|&f| f != crate::engine::NO_FIX && self.index.fix_allowed(f))
             .collect();
         ids.sort_unstable();
         ids.dedup();
         ids.into_iter()
             .map(|id| {
                 let fix = self.index.fix(id);
-                let (text, _, _) = crate::chokepoints::describe_fix(self.model, &self.index, fix);
-                (fix, text)
+                (
+                    fix,
+                    crate::fixes::describe(self.model, &self.index, fix).text,
+                )
             })
             .collect()
     }
@@ -391,7 +456,7 @@ impl<'m> Analysis<'m> {
             map.entry(id.to_owned()).or_default().push(label.to_owned());
         };
         match self.index.facts.fact(der.head) {
-            Fact::Reach(c) | Fact::Exec(c) | Fact::Admin(c) => {
+            Fact::Reach(c) | Fact::Exec(c) | Fact::Admin(c) | Fact::Feed(c) => {
                 add(&mut on.components, &model[c].id)
             }
             Fact::ActAs(i) => add(&mut on.identities, &model[i].id),
@@ -416,7 +481,8 @@ impl<'m> Analysis<'m> {
                 | Via::RunsAs(c)
                 | Via::Stores(c)
                 | Via::Processes(c)
-                | Via::Unauth(c) => add(&mut on.components, &model[c].id),
+                | Via::Unauth(c)
+                | Via::Injected(c) => add(&mut on.components, &model[c].id),
                 _ => {}
             }
         }

@@ -12,23 +12,26 @@
 
 use std::collections::HashMap;
 
-use gambit_model::Model;
 use serde::Serialize;
 
 use crate::analysis::{Analysis, GoalOut};
 use crate::best::{self, Marks};
 use crate::engine::{self, Mask, NO_FIX};
-use crate::index::{Fix, Index};
+use crate::fixes::{self, FixAction};
+use crate::index::Fix;
 
 /// One fix of the answer.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Chokepoint {
     /// In words: "patch CVE-2021-23017 on web".
     pub fix: String,
-    /// vulnerability, public-exposure, zone, code-flow, grant, credential, mfa, prompt-isolation.
+    /// What sort of element changes: vulnerability, control, zone, flow, grant,
+    /// credential, runs-as.
     pub kind: &'static str,
     /// The element changed.
     pub target: String,
+    /// The fix as data, by element id.
+    pub action: FixAction,
     /// Goals that become reachable again if this fix alone is left out of the answer.
     pub cuts: usize,
     /// Distinct attack proofs found during the search that this fix breaks.
@@ -62,83 +65,6 @@ pub struct Chokepoints {
     /// The fixes of the answer, for applying them (e.g. a what-if).
     #[serde(skip)]
     pub fixes: Vec<Fix>,
-}
-
-/// The cost of a fix in the objective: rough engineering effort.
-pub fn fix_cost(fix: Fix) -> f64 {
-    match fix {
-        Fix::Patch(_) | Fix::RequireMfa(_) => 1.0,
-        Fix::RemoveCredential(_) | Fix::DropGrant(_) => 2.0,
-        Fix::ClosePublic(_) | Fix::PromptIsolation(_) => 3.0,
-        Fix::RemoveCodeFlow(_) => 4.0,
-        Fix::IsolateZone(_) => 5.0,
-    }
-}
-
-/// A fix in words, its kind and its target element.
-pub fn describe_fix(model: &Model, ix: &Index, fix: Fix) -> (String, &'static str, String) {
-    match fix {
-        Fix::Patch(v) => {
-            let (c, i) = ix.vuln(v);
-            let id = &model[c].vulnerabilities[i].id;
-            (
-                format!("patch {id} on {}", model[c].id),
-                "vulnerability",
-                model[c].id.clone(),
-            )
-        }
-        Fix::ClosePublic(c) => (
-            format!("close public exposure of {}", model[c].id),
-            "public-exposure",
-            model[c].id.clone(),
-        ),
-        Fix::IsolateZone(z) => (
-            format!("isolate zone {}", model[z].id),
-            "zone",
-            model[z].id.clone(),
-        ),
-        Fix::RemoveCodeFlow(f) => (
-            format!("remove code flow {}", model[f].id),
-            "code-flow",
-            model[f].id.clone(),
-        ),
-        Fix::DropGrant(g) => {
-            let (ident, i) = ix.grant(g);
-            let grant = &model[ident].grants[i];
-            let target = match grant.target {
-                gambit_model::GrantTarget::Component(c) => &model[c].id,
-                gambit_model::GrantTarget::Identity(j) => &model[j].id,
-            };
-            use gambit_model::vocab::Vocab;
-            (
-                format!(
-                    "drop grant {} on {target} from {}",
-                    grant.access.as_str(),
-                    model[ident].id
-                ),
-                "grant",
-                model[ident].id.clone(),
-            )
-        }
-        Fix::RemoveCredential(h) => {
-            let (c, a) = ix.hold(h);
-            (
-                format!("remove {} from {}", model[a].id, model[c].id),
-                "credential",
-                model[c].id.clone(),
-            )
-        }
-        Fix::RequireMfa(a) => (
-            format!("require mfa for {}", model[a].id),
-            "mfa",
-            model[a].id.clone(),
-        ),
-        Fix::PromptIsolation(c) => (
-            format!("add prompt isolation to {}", model[c].id),
-            "prompt-isolation",
-            model[c].id.clone(),
-        ),
-    }
 }
 
 /// Rounds of the implicit hitting set before giving up (the answer is then unverified).
@@ -196,21 +122,13 @@ impl Analysis<'_> {
                     let mut fixes: Vec<u32> = proof
                         .iter()
                         .flat_map(|&d| g.fixes[d as usize])
-                        .filter(|&f| f != NO_FIX)
+                        .filter(|&f| f != NO_FIX && ix.fix_allowed(f))
                         .collect();
                     fixes.sort_unstable();
                     fixes.dedup();
                     if fixes.is_empty() {
-                        let steps = self.steps(g, &proof);
-                        let route: Vec<String> = steps
-                            .iter()
-                            .map(|s| format!("{} {} ({})", s.gains, s.on, s.via))
-                            .collect();
                         is_uncut[gi] = true;
-                        uncuttable.push((
-                            gi,
-                            format!("no candidate fix lies on the path: {}", route.join(", ")),
-                        ));
+                        uncuttable.push((gi, self.why_uncuttable(g, &proof)));
                         added = true;
                     } else if let Some(&k) = seen_constraints.get(&fixes) {
                         constraints[k].0.push(gi);
@@ -226,12 +144,46 @@ impl Analysis<'_> {
                 break;
             }
             let sets: Vec<&[u32]> = constraints.iter().map(|(_, s)| s.as_slice()).collect();
-            let (answer, optimal) = hitting_set(&sets, |f| fix_cost(ix.fix(f)));
+            let (answer, optimal) = hitting_set(&sets, |f| fixes::cost(ix.fix(f)));
             exact &= optimal;
             chosen = answer;
         }
         let verified = converged && self.verify(&goals, &is_uncut, &chosen);
         self.report(goals, constraints, uncuttable, chosen, exact, verified)
+    }
+
+    /// Why no fix a team may make cuts this proof: the fixes on it it may not make
+    /// (required access, a third party's, a provider's), or the route when there are none.
+    fn why_uncuttable(&self, g: &crate::graph::AttackGraph, proof: &[u32]) -> String {
+        let ix = &self.index;
+        let mut refused: Vec<String> = proof
+            .iter()
+            .flat_map(|&d| g.fixes[d as usize])
+            .filter(|&f| f != NO_FIX)
+            .filter_map(|f| {
+                let fix = ix.fix(f);
+                let why = fixes::refusal(self.model, ix, fix)?;
+                Some(format!(
+                    "{} ({why})",
+                    fixes::describe(self.model, ix, fix).text
+                ))
+            })
+            .collect();
+        refused.sort();
+        refused.dedup();
+        if refused.is_empty() {
+            let route: Vec<String> = self
+                .steps(g, proof)
+                .iter()
+                .map(|s| format!("{} {} ({})", s.gains, s.on, s.via))
+                .collect();
+            format!("no candidate fix lies on the path: {}", route.join(", "))
+        } else {
+            format!(
+                "cutting it would need a change the team cannot make: {}",
+                refused.join("; ")
+            )
+        }
     }
 
     /// Re-runs the fact engine from the model with the fixes masked out.
@@ -275,17 +227,18 @@ impl Analysis<'_> {
         let mut out = Vec::new();
         for &f in &chosen {
             let fix = ix.fix(f);
-            let (text, kind, target) = describe_fix(self.model, ix, fix);
+            let described = fixes::describe(self.model, ix, fix);
             let cut_goals = &mut sole_goals[f as usize];
             cut_goals.sort_unstable();
             cut_goals.dedup();
             out.push(Chokepoint {
-                fix: text,
-                kind,
-                target,
+                fix: described.text,
+                kind: described.kind,
+                target: described.target,
+                action: described.action,
                 cuts: cut_goals.len(),
                 paths: paths[f as usize],
-                cost: fix_cost(fix),
+                cost: fixes::cost(fix),
             });
         }
         out.sort_by(|a, b| {

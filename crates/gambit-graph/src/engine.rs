@@ -16,8 +16,8 @@ use crate::fact::Fact;
 use crate::index::{Fix, Index};
 use crate::rule::{Rule, Via};
 
-/// No fix: the filler of [`Derivation::fixes`].
-pub const NO_FIX: u32 = u32::MAX;
+use crate::fixes::FixList;
+pub use crate::fixes::NO_FIX;
 
 /// One way a fact was derived: one AND node of the attack graph.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -89,46 +89,10 @@ impl Mask {
     }
 
     #[inline]
-    pub fn blocks(&self, fixes: [u32; 2]) -> bool {
+    pub fn blocks(&self, fixes: FixList) -> bool {
         fixes
             .iter()
             .any(|&f| f != NO_FIX && self.blocked[f as usize])
-    }
-}
-
-/// The fixes that would remove a derivation (dense numbers, [`NO_FIX`] when none).
-pub fn fixes_of(
-    model: &Model,
-    ix: &Index,
-    head: Fact,
-    rule: Rule,
-    via: Via,
-    via2: Via,
-) -> [u32; 2] {
-    let id = |f: Fix| ix.fix_id(f);
-    match (rule, via) {
-        (Rule::Exploit | Rule::PrivilegeEscalation, Via::Vuln(v)) => [id(Fix::Patch(v)), NO_FIX],
-        (Rule::PublicReach, Via::Public(c)) => [id(Fix::ClosePublic(c)), NO_FIX],
-        (Rule::LateralZone, Via::Zone(z)) if z != model.internet() => {
-            [id(Fix::IsolateZone(z)), NO_FIX]
-        }
-        (Rule::CodeFlow, Via::Flow(f)) => {
-            let second = match via2 {
-                Via::Grant(g) => id(Fix::DropGrant(g)),
-                _ => NO_FIX,
-            };
-            [id(Fix::RemoveCodeFlow(f)), second]
-        }
-        (Rule::AdminGrant | Rule::GrantData | Rule::Assume, Via::Grant(g)) => {
-            [id(Fix::DropGrant(g)), NO_FIX]
-        }
-        (Rule::HostCredential, Via::HostHolds(h)) => [id(Fix::RemoveCredential(h)), NO_FIX],
-        (Rule::Phishing, Via::Phish(a)) => [id(Fix::RequireMfa(a)), NO_FIX],
-        (Rule::PromptInjection, _) => match head {
-            Fact::Exec(c) => [id(Fix::PromptIsolation(c)), NO_FIX],
-            _ => [NO_FIX, NO_FIX],
-        },
-        _ => [NO_FIX, NO_FIX],
     }
 }
 
@@ -175,7 +139,9 @@ impl<'a, S: Sink> Engine<'a, S> {
 
     fn emit(&mut self, head: Fact, rule: Rule, premises: &[Fact], via: Via, via2: Via) {
         if let Some(mask) = self.mask
-            && mask.blocks(fixes_of(self.model, self.ix, head, rule, via, via2))
+            && mask.blocks(crate::fixes::fixes_of(
+                self.model, self.ix, head, rule, via, via2,
+            ))
         {
             return;
         }
@@ -237,18 +203,6 @@ impl<'a, S: Sink> Engine<'a, S> {
                         }
                     }
                 }
-                for (i, c) in model.components.iter().enumerate() {
-                    if c.public {
-                        let c = ComponentId(i as u32);
-                        self.emit(
-                            Fact::Reach(c),
-                            Rule::PublicReach,
-                            &[],
-                            Via::Public(c),
-                            Via::None,
-                        );
-                    }
-                }
             }
             AttackerSpec::Insider(a) => {
                 self.emit(Fact::Control(a), Rule::Start, &[], Via::Attacker, Via::None);
@@ -303,16 +257,11 @@ impl<'a, S: Sink> Engine<'a, S> {
                 Via::None,
             ),
             Fact::Taint(a) => {
-                for &(c, via) in self.ix.taint_targets.row(a.index()) {
-                    self.emit(
-                        Fact::Exec(c),
-                        Rule::PromptInjection,
-                        &[fact],
-                        via,
-                        Via::None,
-                    );
+                for &(c, via) in self.ix.feed_targets.row(a.index()) {
+                    self.emit(Fact::Feed(c), Rule::Feed, &[fact], via, Via::None);
                 }
             }
+            Fact::Feed(c) => self.on_feed(c),
             Fact::Control(x) => self.on_control(x),
             Fact::InZone(z) => self.on_zone(z),
         }
@@ -333,20 +282,15 @@ impl<'a, S: Sink> Engine<'a, S> {
         }
         if adj.unauth_datastore[c.index()] {
             for &a in adj.stores.row(c.index()) {
-                self.emit(
-                    Fact::Read(a),
-                    Rule::UnauthDatastore,
-                    &[me],
-                    Via::Unauth(c),
-                    Via::None,
-                );
-                self.emit(
-                    Fact::Write(a),
-                    Rule::UnauthDatastore,
-                    &[me],
-                    Via::Unauth(c),
-                    Via::None,
-                );
+                for gained in [Fact::Read(a), Fact::Write(a)] {
+                    self.emit(
+                        gained,
+                        Rule::UnauthDatastore,
+                        &[me],
+                        Via::Unauth(c),
+                        Via::None,
+                    );
+                }
             }
         }
         for &(f, a) in adj.unauth_returns.row(c.index()) {
@@ -358,10 +302,109 @@ impl<'a, S: Sink> Engine<'a, S> {
                 Via::None,
             );
         }
+        for &(f, d) in adj.forward_out.row(c.index()) {
+            self.emit(
+                Fact::Reach(d),
+                Rule::ForwardReach,
+                &[me],
+                Via::Flow(f),
+                Via::None,
+            );
+        }
+        for &i in adj.bypass_vulns.row(c.index()) {
+            let via = Via::Vuln(ix.vuln_number(c, i as usize));
+            self.auth_bypass(c, via);
+        }
+        self.consumed_or_reached(c, me);
+    }
+
+    /// An auth-bypass on `c`: the attacker is any caller of `c`.
+    fn auth_bypass(&mut self, c: ComponentId, via: Via) {
+        let adj = &self.ix.adj;
+        let me = [Fact::Reach(c)];
+        for &(f, a) in adj.in_returns.row(c.index()) {
+            self.emit(Fact::Read(a), Rule::AuthBypass, &me, via, Via::Flow(f));
+        }
+        for &(f, a) in adj.in_data.row(c.index()) {
+            self.emit(Fact::Write(a), Rule::AuthBypass, &me, via, Via::Flow(f));
+        }
+        if adj.is_datastore[c.index()] {
+            for &a in adj.stores.row(c.index()) {
+                self.emit(Fact::Read(a), Rule::AuthBypass, &me, via, Via::None);
+                self.emit(Fact::Write(a), Rule::AuthBypass, &me, via, Via::None);
+            }
+        }
+    }
+
+    /// What reaching a component or feeding it content both give: its ssrf and
+    /// info-disclosure vulnerabilities work either way. `me` is reach C or feed C.
+    fn consumed_or_reached(&mut self, c: ComponentId, me: Fact) {
+        let ix = self.ix;
+        let adj = &ix.adj;
+        for &i in adj.ssrf_vulns.row(c.index()) {
+            let via = Via::Vuln(ix.vuln_number(c, i as usize));
+            for &edge in adj.out_edges.row(c.index()) {
+                if edge.to != NONE {
+                    let d = ComponentId(edge.to);
+                    self.emit(
+                        Fact::Reach(d),
+                        Rule::SsrfReach,
+                        &[me],
+                        via,
+                        Via::Flow(edge.flow),
+                    );
+                }
+            }
+            let ident = adj.runs_as[c.index()];
+            if ident != NONE && adj.metadata_exposed[c.index()] {
+                let i = Fact::ActAs(IdentityId(ident));
+                self.emit(i, Rule::SsrfMetadata, &[me], via, Via::RunsAs(c));
+            }
+        }
+        for &i in adj.info_vulns.row(c.index()) {
+            let via = Via::Vuln(ix.vuln_number(c, i as usize));
+            let stored = adj.stores.row(c.index()).iter();
+            let processed = adj.processes.row(c.index()).iter();
+            for &a in stored.chain(processed) {
+                self.emit(Fact::Read(a), Rule::InfoDisclosure, &[me], via, Via::None);
+            }
+            for &(h, k) in adj.holds.row(c.index()) {
+                let held = Via::HostHolds(ix.hold_number(c, h as usize));
+                self.emit(Fact::Read(k), Rule::InfoDisclosure, &[me], via, held);
+            }
+        }
+    }
+
+    /// Attacker content reaches `c`.
+    fn on_feed(&mut self, c: ComponentId) {
+        let ix = self.ix;
+        let adj = &ix.adj;
+        let me = Fact::Feed(c);
+        for &i in adj.exec_vulns.row(c.index()) {
+            let n = ix.vuln_number(c, i as usize);
+            self.emit(
+                Fact::Exec(c),
+                Rule::ExploitContent,
+                &[me],
+                Via::Vuln(n),
+                Via::None,
+            );
+        }
+        if adj.is_llm[c.index()] {
+            self.emit(
+                Fact::Exec(c),
+                Rule::PromptInjection,
+                &[me],
+                Via::Injected(c),
+                Via::None,
+            );
+        }
+        self.consumed_or_reached(c, me);
     }
 
     /// A grant of `ident` on component `c`, used once the attacker acts as `ident` and
-    /// reaches `c` (both processed).
+    /// reaches `c` (both processed): application access (read and write reach what `c`
+    /// stores and what its callers send and get back), admin is control of `c`.
     fn apply_grant(&mut self, ident: IdentityId, g: u32, access: Access, c: ComponentId) {
         let adj = &self.ix.adj;
         let pre = [Fact::ActAs(ident), Fact::Reach(c)];
@@ -379,7 +422,15 @@ impl<'a, S: Sink> Engine<'a, S> {
                 self.emit(Fact::Write(a), Rule::GrantData, &pre, via, Via::None);
             }
         }
+        if reads {
+            for &(f, a) in adj.in_returns.row(c.index()) {
+                self.emit(Fact::Read(a), Rule::GrantData, &pre, via, Via::Flow(f));
+            }
+        }
         if writes {
+            for &(f, a) in adj.in_data.row(c.index()) {
+                self.emit(Fact::Write(a), Rule::GrantData, &pre, via, Via::Flow(f));
+            }
             for &(f, d) in adj.code_out.row(c.index()) {
                 self.emit(Fact::Exec(d), Rule::CodeFlow, &pre, Via::Flow(f), via);
             }
@@ -520,6 +571,25 @@ impl<'a, S: Sink> Engine<'a, S> {
                 Via::None,
             );
         }
+        // Delegated access: the attacker makes c's own calls, with c's credentials.
+        for &(f, a) in adj.out_returns.row(c.index()) {
+            self.emit(
+                Fact::Read(a),
+                Rule::DelegatedRead,
+                &[me],
+                Via::Flow(f),
+                Via::None,
+            );
+        }
+        for &(f, a) in adj.out_data_unapproved.row(c.index()) {
+            self.emit(
+                Fact::Write(a),
+                Rule::DelegatedWrite,
+                &[me],
+                Via::Flow(f),
+                Via::None,
+            );
+        }
     }
 
     fn on_control(&mut self, x: ActorId) {
@@ -540,6 +610,17 @@ impl<'a, S: Sink> Engine<'a, S> {
     fn on_zone(&mut self, z: ZoneId) {
         let ix = self.ix;
         let me = Fact::InZone(z);
+        if z == self.model.internet() {
+            for &c in &ix.adj.public {
+                self.emit(
+                    Fact::Reach(c),
+                    Rule::PublicReach,
+                    &[me],
+                    Via::Public(c),
+                    Via::None,
+                );
+            }
+        }
         for &c in ix.adj.zone_members.row(z.index()) {
             self.emit(
                 Fact::Reach(c),

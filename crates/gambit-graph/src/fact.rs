@@ -12,6 +12,9 @@ pub enum Fact {
     Reach(ComponentId),
     Exec(ComponentId),
     Admin(ComponentId),
+    /// Attacker-controlled content reaches this component (it consumes something the
+    /// attacker tainted).
+    Feed(ComponentId),
     Holds(AssetId),
     ActAs(IdentityId),
     Read(AssetId),
@@ -31,6 +34,7 @@ impl Fact {
             Fact::Reach(_) => "reach",
             Fact::Exec(_) => "exec",
             Fact::Admin(_) => "admin",
+            Fact::Feed(_) => "feed",
             Fact::Holds(_) => "holds",
             Fact::ActAs(_) => "act-as",
             Fact::Read(_) => "read",
@@ -44,7 +48,7 @@ impl Fact {
     /// The id of the model element the fact is about.
     pub fn on(self, model: &Model) -> &str {
         match self {
-            Fact::Reach(c) | Fact::Exec(c) | Fact::Admin(c) => &model[c].id,
+            Fact::Reach(c) | Fact::Exec(c) | Fact::Admin(c) | Fact::Feed(c) => &model[c].id,
             Fact::Holds(a) | Fact::Read(a) | Fact::Write(a) | Fact::Taint(a) => &model[a].id,
             Fact::ActAs(i) => &model[i].id,
             Fact::Control(a) => &model[a].id,
@@ -82,7 +86,7 @@ impl FactSpace {
 
     /// How many fact ids there are.
     pub fn len(&self) -> usize {
-        (3 * self.components + 5 * self.assets + self.identities + self.actors + self.zones)
+        (4 * self.components + 5 * self.assets + self.identities + self.actors + self.zones)
             as usize
     }
 
@@ -90,10 +94,10 @@ impl FactSpace {
         self.len() == 0
     }
 
-    fn bases(&self) -> [u32; 10] {
+    fn bases(&self) -> [u32; 11] {
         let c = self.components;
         let a = self.assets;
-        let holds = 3 * c;
+        let holds = 4 * c;
         let act_as = holds + a;
         let read = act_as + self.identities;
         let write = read + a;
@@ -104,6 +108,7 @@ impl FactSpace {
             0,
             c,
             2 * c,
+            3 * c,
             holds,
             act_as,
             read,
@@ -120,19 +125,21 @@ impl FactSpace {
             Fact::Reach(c) => b[0] + c.0,
             Fact::Exec(c) => b[1] + c.0,
             Fact::Admin(c) => b[2] + c.0,
-            Fact::Holds(a) => b[3] + a.0,
-            Fact::ActAs(i) => b[4] + i.0,
-            Fact::Read(a) => b[5] + a.0,
-            Fact::Write(a) => b[6] + a.0,
-            Fact::Taint(a) => b[7] + a.0,
-            Fact::Control(a) => b[8] + a.0,
-            Fact::InZone(z) => b[9] + z.0,
+            Fact::Feed(c) => b[3] + c.0,
+            Fact::Holds(a) => b[4] + a.0,
+            Fact::ActAs(i) => b[5] + i.0,
+            Fact::Read(a) => b[6] + a.0,
+            Fact::Write(a) => b[7] + a.0,
+            Fact::Taint(a) => b[8] + a.0,
+            Fact::Control(a) => b[9] + a.0,
+            Fact::InZone(z) => b[10] + z.0,
         }
     }
 
     pub fn fact(&self, id: u32) -> Fact {
         let b = self.bases();
         let lens = [
+            self.components,
             self.components,
             self.components,
             self.components,
@@ -145,18 +152,19 @@ impl FactSpace {
             self.zones,
         ];
         // Ranges are contiguous and in order: the first one that ends past `id` holds it.
-        let k = (0..10).find(|&k| id < b[k] + lens[k]).unwrap_or(9);
+        let k = (0..11).find(|&k| id < b[k] + lens[k]).unwrap_or(10);
         let i = id - b[k];
         match k {
             0 => Fact::Reach(ComponentId(i)),
             1 => Fact::Exec(ComponentId(i)),
             2 => Fact::Admin(ComponentId(i)),
-            3 => Fact::Holds(AssetId(i)),
-            4 => Fact::ActAs(IdentityId(i)),
-            5 => Fact::Read(AssetId(i)),
-            6 => Fact::Write(AssetId(i)),
-            7 => Fact::Taint(AssetId(i)),
-            8 => Fact::Control(ActorId(i)),
+            3 => Fact::Feed(ComponentId(i)),
+            4 => Fact::Holds(AssetId(i)),
+            5 => Fact::ActAs(IdentityId(i)),
+            6 => Fact::Read(AssetId(i)),
+            7 => Fact::Write(AssetId(i)),
+            8 => Fact::Taint(AssetId(i)),
+            9 => Fact::Control(ActorId(i)),
             _ => Fact::InZone(ZoneId(i)),
         }
     }

@@ -24,7 +24,7 @@ pub struct AttackGraph {
     /// Per derivation: its step's likelihood (1 for bookkeeping steps).
     pub likelihood: Vec<f64>,
     /// Per derivation: the fixes (dense numbers) that remove it.
-    pub fixes: Vec<[u32; 2]>,
+    pub fixes: Vec<crate::fixes::FixList>,
 }
 
 impl AttackGraph {
@@ -53,7 +53,9 @@ impl AttackGraph {
             let step = score::step(model, ix, head, d);
             effort.push(step.effort);
             likelihood.push(step.likelihood);
-            fixes.push(engine::fixes_of(model, ix, head, d.rule, d.via, d.via2));
+            fixes.push(crate::fixes::fixes_of(
+                model, ix, head, d.rule, d.via, d.via2,
+            ));
         }
         AttackGraph {
             attacker,

@@ -49,25 +49,60 @@ impl<T: Copy> Csr<T> {
     }
 }
 
-/// A change to the model that removes derivations: the candidates of `chokepoints`.
+/// A control that, added to a component, removes steps of the table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ComponentControl {
+    /// Only declared flows reach the component: no shared-zone reach.
+    NetworkPolicy,
+    /// Its SSRF cannot read the cloud metadata service's credentials.
+    MetadataProtection,
+    /// Its SSRF cannot call out to the metadata service either.
+    EgressFiltering,
+    /// A person approves its writes to what it calls.
+    HumanApproval,
+}
+
+impl ComponentControl {
+    pub const ALL: [ComponentControl; 4] = [
+        ComponentControl::NetworkPolicy,
+        ComponentControl::MetadataProtection,
+        ComponentControl::EgressFiltering,
+        ComponentControl::HumanApproval,
+    ];
+
+    /// The control id as written in a model.
+    pub fn id(self) -> &'static str {
+        match self {
+            ComponentControl::NetworkPolicy => "network-policy",
+            ComponentControl::MetadataProtection => "metadata-protection",
+            ComponentControl::EgressFiltering => "egress-filtering",
+            ComponentControl::HumanApproval => "human-approval",
+        }
+    }
+}
+
+/// A change a team can make that removes derivations: the candidates of `chokepoints`
+/// (the spec's list: patch, add a control, isolate a zone, remove access).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Fix {
     /// Patch a vulnerability (global vulnerability number).
     Patch(u32),
-    /// Stop exposing a component to the internet.
-    ClosePublic(ComponentId),
     /// Make a zone isolated.
     IsolateZone(ZoneId),
-    /// Remove a `code: true` flow.
-    RemoveCodeFlow(FlowId),
-    /// Drop a grant (global grant number).
-    DropGrant(u32),
+    /// Remove a flow: nothing is reached, sent, returned or run through it.
+    RemoveFlow(FlowId),
+    /// Remove a grant (global grant number).
+    RemoveGrant(u32),
     /// Remove a credential from a host (global host-credential number).
     RemoveCredential(u32),
+    /// The component's code no longer runs as its identity.
+    RemoveRunsAs(ComponentId),
+    /// Add a control to a component.
+    AddControl(ComponentControl, ComponentId),
+    /// Add human-approval to one flow (a person approves the writes it makes).
+    AddFlowApproval(FlowId),
     /// Require MFA on an actor.
     RequireMfa(ActorId),
-    /// Add prompt isolation to an llm component.
-    PromptIsolation(ComponentId),
 }
 
 /// Per-model tables shared by every attacker and every what-if.
@@ -82,12 +117,17 @@ pub struct Index {
     hold_owner: Vec<(ComponentId, AssetId)>,
     /// Grants on a component: (identity, global grant number, access).
     pub grants_on: Csr<(IdentityId, u32, Access)>,
-    /// For each asset, the llm components (without prompt isolation or human approval)
-    /// that consume it, and how.
-    pub taint_targets: Csr<(ComponentId, Via)>,
-    fix_bases: [u32; 9],
+    /// For each asset, the components that receive it (the `to` of a flow carrying it,
+    /// the `from` of a flow returning it, a component processing it), and how: tainting
+    /// the asset feeds them.
+    pub feed_targets: Csr<(ComponentId, Via)>,
+    fix_bases: [u32; 10],
+    /// Per fix id: whether a team may make it (see [`Index::fix_allowed`]).
+    allowed: Vec<bool>,
     /// Per component: the likelihood-lowering controls it has (see `score`).
     pub control_bits: Vec<u32>,
+    /// Per flow: the likelihood-lowering controls on that one call.
+    pub flow_control_bits: Vec<u32>,
     /// Integer-only adjacency for the engine.
     pub adj: crate::adjacency::Adjacency,
 }
@@ -129,27 +169,24 @@ impl Index {
         }
         let grants_on = Csr::build(model.components.len(), &grants);
 
-        let mut taint = Vec::new();
+        let mut feed = Vec::new();
         for (ci, c) in model.components.iter().enumerate() {
-            if !c.is_llm() || c.has_control("prompt-isolation") || c.has_control("human-approval") {
-                continue;
-            }
             let cid = ComponentId(ci as u32);
             for &a in &c.processes {
-                taint.push((a.0, (cid, Via::Processes(cid))));
+                feed.push((a.0, (cid, Via::Processes(cid))));
             }
             for &f in &c.flows_in {
                 for &a in &model[f].data {
-                    taint.push((a.0, (cid, Via::Flow(f))));
+                    feed.push((a.0, (cid, Via::Flow(f))));
                 }
             }
             for &f in &c.flows_out {
                 for &a in &model[f].returns {
-                    taint.push((a.0, (cid, Via::Flow(f))));
+                    feed.push((a.0, (cid, Via::Flow(f))));
                 }
             }
         }
-        let taint_targets = Csr::build(model.assets.len(), &taint);
+        let feed_targets = Csr::build(model.assets.len(), &feed);
 
         let nv = vuln_owner.len() as u32;
         let nc = model.components.len() as u32;
@@ -158,11 +195,14 @@ impl Index {
         let ng = grant_owner.len() as u32;
         let nh = hold_raw.len() as u32;
         let na = model.actors.len() as u32;
-        let mut fix_bases = [0u32; 9];
-        for (k, len) in [nv, nc, nz, nf, ng, nh, na, nc].into_iter().enumerate() {
+        let mut fix_bases = [0u32; 10];
+        for (k, len) in [nv, nz, nf, ng, nh, nc, 4 * nc, nf, na]
+            .into_iter()
+            .enumerate()
+        {
             fix_bases[k + 1] = fix_bases[k] + len;
         }
-        Index {
+        let mut ix = Index {
             facts: FactSpace::new(model),
             vuln_base,
             vuln_owner,
@@ -171,15 +211,32 @@ impl Index {
             hold_base,
             hold_owner,
             grants_on,
-            taint_targets,
+            feed_targets,
             fix_bases,
+            allowed: Vec::new(),
             control_bits: model
                 .components
                 .iter()
-                .map(crate::score::control_bits)
+                .map(|c| crate::score::control_bits(|id| c.has_control(id)))
+                .collect(),
+            flow_control_bits: model
+                .flows
+                .iter()
+                .map(|f| crate::score::control_bits(|id| f.has_control(id)))
                 .collect(),
             adj: crate::adjacency::Adjacency::new(model),
-        }
+        };
+        ix.allowed = (0..ix.fix_count() as u32)
+            .map(|id| crate::fixes::allowed(model, &ix, ix.fix(id)))
+            .collect();
+        ix
+    }
+
+    /// Whether a team may make this fix: never removing what is `required: true` or a
+    /// third party's flow or credential, never changing a third party's component, never
+    /// patching what a provider runs (see `fixes::allowed`).
+    pub fn fix_allowed(&self, id: u32) -> bool {
+        self.allowed.get(id as usize).copied().unwrap_or(false)
     }
 
     /// The component and position of a global vulnerability number.
@@ -213,38 +270,47 @@ impl Index {
 
     /// How many candidate fixes the model has.
     pub fn fix_count(&self) -> usize {
-        self.fix_bases[8] as usize
+        self.fix_bases[9] as usize
     }
 
     /// The dense number of a fix.
     pub fn fix_id(&self, fix: Fix) -> u32 {
         let b = &self.fix_bases;
+        let nc = (b[7] - b[6]) / 4;
         match fix {
             Fix::Patch(v) => b[0] + v,
-            Fix::ClosePublic(c) => b[1] + c.0,
-            Fix::IsolateZone(z) => b[2] + z.0,
-            Fix::RemoveCodeFlow(f) => b[3] + f.0,
-            Fix::DropGrant(g) => b[4] + g,
-            Fix::RemoveCredential(h) => b[5] + h,
-            Fix::RequireMfa(a) => b[6] + a.0,
-            Fix::PromptIsolation(c) => b[7] + c.0,
+            Fix::IsolateZone(z) => b[1] + z.0,
+            Fix::RemoveFlow(f) => b[2] + f.0,
+            Fix::RemoveGrant(g) => b[3] + g,
+            Fix::RemoveCredential(h) => b[4] + h,
+            Fix::RemoveRunsAs(c) => b[5] + c.0,
+            Fix::AddControl(k, c) => b[6] + k as u32 * nc + c.0,
+            Fix::AddFlowApproval(f) => b[7] + f.0,
+            Fix::RequireMfa(a) => b[8] + a.0,
         }
     }
 
     /// The fix with this dense number.
     pub fn fix(&self, id: u32) -> Fix {
         let b = &self.fix_bases;
-        let k = (0..8).find(|&k| id < b[k + 1]).unwrap_or(7);
+        let k = (0..9).find(|&k| id < b[k + 1]).unwrap_or(8);
         let i = id - b[k];
         match k {
             0 => Fix::Patch(i),
-            1 => Fix::ClosePublic(ComponentId(i)),
-            2 => Fix::IsolateZone(ZoneId(i)),
-            3 => Fix::RemoveCodeFlow(FlowId(i)),
-            4 => Fix::DropGrant(i),
-            5 => Fix::RemoveCredential(i),
-            6 => Fix::RequireMfa(ActorId(i)),
-            _ => Fix::PromptIsolation(ComponentId(i)),
+            1 => Fix::IsolateZone(ZoneId(i)),
+            2 => Fix::RemoveFlow(FlowId(i)),
+            3 => Fix::RemoveGrant(i),
+            4 => Fix::RemoveCredential(i),
+            5 => Fix::RemoveRunsAs(ComponentId(i)),
+            6 => {
+                let nc = (b[7] - b[6]) / 4;
+                Fix::AddControl(
+                    ComponentControl::ALL[(i / nc) as usize],
+                    ComponentId(i % nc),
+                )
+            }
+            7 => Fix::AddFlowApproval(FlowId(i)),
+            _ => Fix::RequireMfa(ActorId(i)),
         }
     }
 }

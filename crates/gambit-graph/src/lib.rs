@@ -21,17 +21,21 @@ pub mod blast;
 pub mod chokepoints;
 pub mod engine;
 pub mod fact;
+pub mod fixes;
 pub mod graph;
 pub mod index;
 pub mod rule;
 pub mod score;
 pub mod tree;
 
-pub use analysis::{Analysis, AttackPath, Exposure, Goal, GoalOut, OnAttackPath, Step};
+pub use analysis::{
+    Analysis, AttackPath, Exposure, Goal, GoalOut, OnAttackPath, Step, StepElements,
+};
 pub use blast::{BlastRadius, blast_radius};
 
 pub use chokepoints::{Chokepoint, Chokepoints};
 pub use engine::Mask;
 pub use fact::Fact;
-pub use index::{Fix, Index};
+pub use fixes::FixAction;
+pub use index::{ComponentControl, Fix, Index};
 pub use tree::{AttackTree, TreeNode};

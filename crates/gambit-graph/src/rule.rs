@@ -4,6 +4,7 @@
 use gambit_model::vocab::Vocab;
 use gambit_model::{ActorId, AssetId, ComponentId, FlowId, Model, ZoneId};
 
+use crate::fact::Fact;
 use crate::index::Index;
 
 /// One row of the spec's table (several rows share a technique), plus the implications
@@ -16,10 +17,18 @@ pub enum Rule {
     PublicReach,
     /// reach C: a flow from a position to C.
     LateralFlow,
-    /// reach C: a position shares C's (not isolated) zone.
+    /// reach C: a position shares C's network zone (not isolated; C without network-policy).
     LateralZone,
+    /// reach C: reach a forwarding component P and a flow P→C (not code).
+    ForwardReach,
+    /// reach D: reach or feed C, an open ssrf vulnerability on C, and a flow C→D.
+    SsrfReach,
+    /// feed C: the attacker taints an asset C receives or processes.
+    Feed,
     /// exec C: reach C and an open code-execution vulnerability.
     Exploit,
+    /// exec C: feed C and an open code-execution vulnerability (content it consumes).
+    ExploitContent,
     /// admin C: exec C and an open privilege-escalation vulnerability.
     PrivilegeEscalation,
     /// admin C: act as an identity granted admin on C, and reach C.
@@ -27,7 +36,7 @@ pub enum Rule {
     /// exec C: a `code: true` flow from a position, or from a component the attacker can
     /// write through a grant.
     CodeFlow,
-    /// exec C (an llm): C consumes a tainted asset and lacks prompt isolation / human approval.
+    /// exec C (an llm or llm-agent): feed C.
     PromptInjection,
     /// holds K: exec C and C holds K.
     HostCredential,
@@ -43,15 +52,27 @@ pub enum Rule {
     RunsAs,
     /// act as I: act as J and J may assume I.
     Assume,
+    /// act as I: reach or feed C with an open ssrf vulnerability, C runs as I and has
+    /// neither metadata-protection nor egress-filtering (cloud metadata credentials).
+    SsrfMetadata,
     /// read/write A: exec C and C stores or processes A.
     LocalData,
-    /// read/write A: act as I with a grant on C, reach C, C stores A.
+    /// read/write A: act as I with a grant on C and reach C: what C stores, what the flows
+    /// into C return (read) or carry (write).
     GrantData,
+    /// read A: exec P and a flow P→X returns A (P's own call, made by the attacker).
+    DelegatedRead,
+    /// write A: exec P and a flow P→X carries A, without human-approval on the flow or P.
+    DelegatedWrite,
+    /// read/write A: reach C with an open auth-bypass vulnerability.
+    AuthBypass,
+    /// read A: reach or feed C with an open info-disclosure vulnerability.
+    InfoDisclosure,
     /// read+write A: reach an unauthenticated datastore that stores A.
     UnauthDatastore,
-    /// read A: reach C and an unauthenticated flow into C returns A.
+    /// read A: reach C and a flow into C whose effective authentication is none returns A.
     UnauthFlow,
-    /// read A (holds A): an unencrypted flow carrying A, attacker in an end's zone.
+    /// read A (holds A): an unencrypted flow carrying A, attacker in an end's network zone.
     Intercept,
     /// taint A: write A.
     TaintWrite,
@@ -70,8 +91,14 @@ impl Rule {
     pub fn technique(self, head_public: bool) -> &'static str {
         match self {
             Rule::Start => "-",
-            Rule::PublicReach | Rule::UnauthDatastore | Rule::UnauthFlow => "T1190",
+            Rule::PublicReach
+            | Rule::UnauthDatastore
+            | Rule::UnauthFlow
+            | Rule::AuthBypass
+            | Rule::InfoDisclosure => "T1190",
             Rule::LateralFlow | Rule::LateralZone => "T1021",
+            Rule::ForwardReach | Rule::SsrfReach => "T1090",
+            Rule::Feed => "T1204",
             Rule::Exploit => {
                 if head_public {
                     "T1190"
@@ -79,14 +106,18 @@ impl Rule {
                     "T1210"
                 }
             }
+            Rule::ExploitContent => "T1203",
             Rule::PrivilegeEscalation => "T1068",
             Rule::AdminGrant | Rule::UseCredential | Rule::RunsAs | Rule::Assume => "T1078",
+            Rule::SsrfMetadata => "T1552.005",
             Rule::CodeFlow => "T1195",
             Rule::PromptInjection => "AML.T0051",
             Rule::HostCredential | Rule::ReadCredential | Rule::ActorCredential => "T1552",
             Rule::Phishing => "T1566",
             Rule::LocalData => "T1005",
             Rule::GrantData => "T1530",
+            Rule::DelegatedRead => "T1213",
+            Rule::DelegatedWrite => "T1565",
             Rule::Intercept => "T1557",
             Rule::TaintWrite | Rule::TaintSend => "-",
             Rule::ExecImpliesReach | Rule::AdminImpliesExec | Rule::Position => "-",
@@ -122,6 +153,8 @@ pub enum Via {
     Processes(ComponentId),
     Unauth(ComponentId),
     Phish(ActorId),
+    /// An llm component acting on instructions in content it consumes.
+    Injected(ComponentId),
     /// The attacker's own starting point.
     Attacker,
 }
@@ -169,6 +202,10 @@ impl Via {
             Via::Processes(c) => format!("processed by {}", model[c].id),
             Via::Unauth(c) => format!("{} accepts unauthenticated callers", model[c].id),
             Via::Phish(a) => format!("phishing {} (no mfa)", model[a].id),
+            Via::Injected(c) => format!(
+                "{} follows instructions in content it consumes",
+                model[c].id
+            ),
             Via::Attacker => "attacker".to_owned(),
         }
     }
@@ -181,7 +218,8 @@ impl Via {
             | Via::RunsAs(c)
             | Via::Stores(c)
             | Via::Processes(c)
-            | Via::Unauth(c) => Some(c),
+            | Via::Unauth(c)
+            | Via::Injected(c) => Some(c),
             Via::HostHolds(h) => Some(ix.hold(h).0),
             Via::Flow(f) => match model[f].to {
                 gambit_model::Endpoint::Component(c) => Some(c),
@@ -189,5 +227,74 @@ impl Via {
             },
             _ => None,
         }
+    }
+}
+
+/// What a step is "via", in words: the model fact, with a plain explanation for the
+/// revision-2 steps whose model fact alone does not say why the step works.
+pub fn explain(model: &Model, ix: &Index, head: Fact, rule: Rule, via: Via, via2: Via) -> String {
+    let fact = via.describe(model, ix);
+    let flow_ends = |f: FlowId| {
+        let flow = &model[f];
+        (model.endpoint_name(flow.from), model.endpoint_name(flow.to))
+    };
+    match (rule, via, via2) {
+        (Rule::ForwardReach, Via::Flow(f), _) => {
+            let (p, _) = flow_ends(f);
+            let kind = match model[f].from {
+                gambit_model::Endpoint::Component(c) => model[c].kind.as_str().replace('-', " "),
+                gambit_model::Endpoint::Actor(_) => String::new(),
+            };
+            let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            };
+            format!("{fact} ({p}, {article} {kind}, forwards requests)")
+        }
+        (Rule::SsrfReach, Via::Vuln(_), Via::Flow(f)) => {
+            let (c, d) = flow_ends(f);
+            format!("{fact} (server-side request forgery: {c} calls {d} for the attacker)")
+        }
+        (Rule::SsrfMetadata, Via::Vuln(_), Via::RunsAs(c)) => format!(
+            "{fact} (server-side request forgery to the cloud metadata service: {})",
+            Via::RunsAs(c).describe(model, ix)
+        ),
+        (Rule::Feed, Via::Flow(f), _) => {
+            let (from, to) = flow_ends(f);
+            match head {
+                Fact::Feed(c) if model[f].to == gambit_model::Endpoint::Component(c) => {
+                    format!("{fact} ({from} sends {to} attacker content)")
+                }
+                _ => format!("{fact} ({to} returns attacker content to {from})"),
+            }
+        }
+        (Rule::Feed, Via::Processes(c), _) => {
+            format!("{} processes attacker content", model[c].id)
+        }
+        (Rule::ExploitContent, _, _) => format!("{fact} (triggered by content it consumes)"),
+        (Rule::DelegatedRead, Via::Flow(f), _) => {
+            let (p, c) = flow_ends(f);
+            format!("{fact} ({p} calls {c}, which returns it)")
+        }
+        (Rule::DelegatedWrite, Via::Flow(f), _) => {
+            let (p, c) = flow_ends(f);
+            format!("{fact} ({p} calls {c} with it)")
+        }
+        (Rule::GrantData, Via::Grant(_), Via::Flow(f)) => {
+            format!("{fact} (through what {} carries)", model[f].id)
+        }
+        (Rule::AuthBypass, _, Via::Flow(f)) => {
+            format!(
+                "{fact} (authentication bypass: acting as a caller of {})",
+                model[f].id
+            )
+        }
+        (Rule::AuthBypass, _, _) => format!("{fact} (authentication bypass)"),
+        (Rule::InfoDisclosure, _, _) => format!("{fact} (information disclosure)"),
+        (Rule::UnauthFlow, Via::Flow(f), _) if model[f].forwards_callers(&model.components) => {
+            format!("{fact} (forwarded from unauthenticated callers)")
+        }
+        _ => fact,
     }
 }

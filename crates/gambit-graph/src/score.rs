@@ -2,7 +2,7 @@
 //! step. The table is documented in docs/attack-graph.md; keep the two in step.
 
 use gambit_model::cvss::{AttackVector, CvssVector};
-use gambit_model::{Component, Model, Vulnerability};
+use gambit_model::{Model, Vulnerability};
 
 use crate::engine::Derivation;
 use crate::fact::Fact;
@@ -28,13 +28,22 @@ fn base(model: &Model, ix: &Index, d: &Derivation) -> StepScore {
         }
         Rule::PublicReach => s(1.0, 0.5),
         Rule::LateralFlow | Rule::LateralZone => s(0.95, 1.0),
-        Rule::Exploit | Rule::PrivilegeEscalation => match d.via {
+        Rule::Exploit
+        | Rule::ExploitContent
+        | Rule::PrivilegeEscalation
+        | Rule::SsrfReach
+        | Rule::SsrfMetadata
+        | Rule::AuthBypass
+        | Rule::InfoDisclosure => match d.via {
             Via::Vuln(v) => {
                 let (c, i) = ix.vuln(v);
                 exploit(&model[c].vulnerabilities[i])
             }
             _ => s(0.5, 5.0),
         },
+        Rule::ForwardReach => s(1.0, 0.5),
+        Rule::Feed => s(0.9, 1.0),
+        Rule::DelegatedRead | Rule::DelegatedWrite => s(0.9, 1.0),
         Rule::AdminGrant | Rule::Assume | Rule::UseCredential => s(0.95, 1.0),
         Rule::RunsAs => s(1.0, 0.5),
         Rule::CodeFlow => s(0.7, 3.0),
@@ -103,20 +112,41 @@ struct Slowdown {
     extra_effort: f64,
 }
 
+/// Steps that send the component a malicious request.
 fn exploits(r: Rule) -> bool {
-    matches!(r, Rule::Exploit | Rule::UnauthFlow | Rule::UnauthDatastore)
+    matches!(
+        r,
+        Rule::Exploit
+            | Rule::UnauthFlow
+            | Rule::UnauthDatastore
+            | Rule::AuthBypass
+            | Rule::InfoDisclosure
+            | Rule::SsrfReach
+            | Rule::SsrfMetadata
+    )
+}
+
+/// Steps where content the component consumes does the harm.
+fn content(r: Rule) -> bool {
+    matches!(r, Rule::ExploitContent | Rule::PromptInjection)
 }
 
 const SLOWDOWNS: &[Slowdown] = &[
     Slowdown {
         control: "waf",
-        applies: exploits,
+        applies: |r| exploits(r) || r == Rule::ExploitContent,
         likelihood_factor: 0.6,
         extra_effort: 2.0,
     },
     Slowdown {
+        control: "prompt-isolation",
+        applies: |r| r == Rule::PromptInjection,
+        likelihood_factor: 0.4,
+        extra_effort: 3.0,
+    },
+    Slowdown {
         control: "input-validation",
-        applies: |r| exploits(r) || r == Rule::PromptInjection,
+        applies: |r| exploits(r) || content(r),
         likelihood_factor: 0.8,
         extra_effort: 1.0,
     },
@@ -128,7 +158,7 @@ const SLOWDOWNS: &[Slowdown] = &[
     },
     Slowdown {
         control: "rate-limiting",
-        applies: exploits,
+        applies: |r| exploits(r) || r == Rule::DelegatedRead,
         likelihood_factor: 0.9,
         extra_effort: 0.5,
     },
@@ -137,7 +167,11 @@ const SLOWDOWNS: &[Slowdown] = &[
         applies: |r| {
             matches!(
                 r,
-                Rule::Exploit | Rule::PrivilegeEscalation | Rule::HostCredential | Rule::CodeFlow
+                Rule::Exploit
+                    | Rule::ExploitContent
+                    | Rule::PrivilegeEscalation
+                    | Rule::HostCredential
+                    | Rule::CodeFlow
             )
         },
         likelihood_factor: 0.7,
@@ -157,19 +191,28 @@ const SLOWDOWNS: &[Slowdown] = &[
     },
     Slowdown {
         control: "network-policy",
-        applies: |r| matches!(r, Rule::LateralFlow | Rule::LateralZone),
+        applies: |r| r == Rule::LateralFlow,
         likelihood_factor: 0.7,
         extra_effort: 1.0,
     },
     Slowdown {
         control: "egress-filtering",
-        applies: |r| matches!(r, Rule::LocalData | Rule::HostCredential),
+        applies: |r| matches!(r, Rule::LocalData | Rule::HostCredential | Rule::SsrfReach),
         likelihood_factor: 0.9,
         extra_effort: 0.5,
     },
     Slowdown {
         control: "least-privilege",
-        applies: |r| matches!(r, Rule::RunsAs | Rule::GrantData | Rule::AdminGrant),
+        applies: |r| {
+            matches!(
+                r,
+                Rule::RunsAs
+                    | Rule::GrantData
+                    | Rule::AdminGrant
+                    | Rule::DelegatedRead
+                    | Rule::DelegatedWrite
+            )
+        },
         likelihood_factor: 0.8,
         extra_effort: 0.5,
     },
@@ -220,11 +263,11 @@ fn acted_on(model: &Model, ix: &Index, head: Fact, d: &Derivation) -> Option<usi
 
 /// Which of the [`SLOWDOWNS`] controls a component has, one bit each (computed once per
 /// model so scoring a derivation does no string comparison).
-pub fn control_bits(comp: &Component) -> u32 {
+pub fn control_bits(has_control: impl Fn(&str) -> bool) -> u32 {
     SLOWDOWNS
         .iter()
         .enumerate()
-        .filter(|(_, sd)| comp.has_control(sd.control))
+        .filter(|(_, sd)| has_control(sd.control))
         .fold(0, |bits, (i, _)| bits | (1 << i))
 }
 
@@ -248,11 +291,15 @@ pub fn step(model: &Model, ix: &Index, head: Fact, d: &Derivation) -> StepScore 
     if d.rule.hidden() {
         return step;
     }
-    if let Some(c) = acted_on(model, ix, head, d) {
-        let bits = ix.control_bits[c];
-        if bits != 0 {
-            step = apply_controls(bits, d.rule, step);
+    let mut bits = acted_on(model, ix, head, d).map_or(0, |c| ix.control_bits[c]);
+    // Controls on the one call a step goes through count too (a waf rule on one route).
+    for via in [d.via, d.via2] {
+        if let Via::Flow(f) = via {
+            bits |= ix.flow_control_bits[f.index()];
         }
+    }
+    if bits != 0 {
+        step = apply_controls(bits, d.rule, step);
     }
     // An identity with MFA makes using its credential harder (it never blocks: the spec
     // removes only phishing for actor MFA).

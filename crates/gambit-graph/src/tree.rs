@@ -195,7 +195,7 @@ impl Builder<'_, '_> {
         let public = matches!(head, Fact::Exec(c) if model[c].public);
         let via = match der.via {
             Via::None => String::new(),
-            v => v.describe(model, &self.analysis.index),
+            v => crate::rule::explain(model, &self.analysis.index, head, der.rule, v, der.via2),
         };
         let technique = der.rule.technique(public);
         let step = if via.is_empty() {

@@ -1,6 +1,6 @@
 //! Property tests on small random models against an obviously-correct reference: a naive
-//! fixpoint that re-applies every rule of the spec's table to the whole fact set until
-//! nothing changes.
+//! fixpoint that re-applies every row of the spec's table (revision 2) to the whole fact
+//! set until nothing changes, reading the model directly.
 
 mod common;
 
@@ -20,6 +20,7 @@ use proptest::prelude::*;
 #[derive(Debug, Clone)]
 struct Spec {
     zones_isolated: Vec<bool>,
+    zone_kinds: Vec<usize>,
     actors: Vec<(usize, usize, bool, usize, Vec<usize>)>, // zone, trust, mfa, kind, holds
     comps: Vec<CompSpec>,
     identities: Vec<Vec<(usize, usize)>>, // (access, target)
@@ -35,7 +36,7 @@ struct CompSpec {
     processes: Vec<usize>,
     holds: Vec<usize>,
     runs_as: Option<usize>,
-    isolation: bool,
+    controls: Vec<usize>,
     vulns: Vec<(usize, bool)>, // effect, open
 }
 
@@ -44,11 +45,14 @@ struct FlowSpec {
     from: usize,
     to: usize,
     plain: bool,
-    unauth: bool,
     data: Vec<usize>,
     returns: Vec<usize>,
     credential: Option<usize>,
     code: bool,
+    /// 0: token, 1: none, 2: not written.
+    auth: usize,
+    approval: bool,
+    required: bool,
 }
 
 const N_ASSETS: usize = 6; // a0..a3 data, k0, k1 credentials
@@ -56,10 +60,32 @@ const N_COMPS: usize = 5;
 const N_ACTORS: usize = 3;
 const N_IDENTS: usize = 3;
 const ZONES: [&str; 5] = ["internet", "internal", "z0", "z1", "z2"];
-const COMP_KINDS: [&str; 5] = ["service", "database", "llm-agent", "web-app", "cache"];
+const COMP_KINDS: [&str; 7] = [
+    "service",
+    "database",
+    "llm-agent",
+    "web-app",
+    "cache",
+    "load-balancer",
+    "api-gateway",
+];
+const ZONE_KINDS: [&str; 3] = ["network", "cloud-account", "namespace"];
+const CONTROLS: [&str; 5] = [
+    "prompt-isolation",
+    "network-policy",
+    "metadata-protection",
+    "human-approval",
+    "egress-filtering",
+];
 const ACTOR_KINDS: [&str; 3] = ["user", "external-system", "developer"];
 const TRUSTS: [&str; 3] = ["untrusted", "internal", "partner"];
-const EFFECTS: [&str; 3] = ["code-execution", "privilege-escalation", "auth-bypass"];
+const EFFECTS: [&str; 5] = [
+    "code-execution",
+    "privilege-escalation",
+    "auth-bypass",
+    "ssrf",
+    "info-disclosure",
+];
 const ACCESS: [&str; 4] = ["read", "write", "admin", "assume"];
 
 fn asset_name(i: usize) -> String {
@@ -87,11 +113,11 @@ fn comp_spec() -> impl Strategy<Value = CompSpec> {
         subset(N_ASSETS),
         subset(2),
         proptest::option::of(0..N_IDENTS),
-        prop::bool::weighted(0.2),
+        proptest::collection::vec(0..CONTROLS.len(), 0..2),
         proptest::collection::vec((0..EFFECTS.len(), prop::bool::weighted(0.8)), 0..2),
     )
         .prop_map(
-            |(kind, zone, public, stores, processes, holds, runs_as, isolation, vulns)| CompSpec {
+            |(kind, zone, public, stores, processes, holds, runs_as, controls, vulns)| CompSpec {
                 kind,
                 zone,
                 public: public && zone != 0,
@@ -99,7 +125,7 @@ fn comp_spec() -> impl Strategy<Value = CompSpec> {
                 processes,
                 holds: holds.into_iter().map(|h| h + 4).collect(),
                 runs_as,
-                isolation,
+                controls,
                 vulns,
             },
         )
@@ -115,9 +141,14 @@ fn flow_spec() -> impl Strategy<Value = FlowSpec> {
         subset(N_ASSETS),
         proptest::option::of(4..N_ASSETS),
         prop::bool::weighted(0.3),
+        (
+            0..3usize,
+            prop::bool::weighted(0.2),
+            prop::bool::weighted(0.2),
+        ),
     )
         .prop_map(
-            |(from, to, plain, unauth, data, returns, credential, code)| FlowSpec {
+            |(
                 from,
                 to,
                 plain,
@@ -126,6 +157,18 @@ fn flow_spec() -> impl Strategy<Value = FlowSpec> {
                 returns,
                 credential,
                 code,
+                (auth, approval, required),
+            )| FlowSpec {
+                from,
+                to,
+                plain,
+                data,
+                returns,
+                credential,
+                code,
+                auth: if unauth { auth.max(1) } else { 0 },
+                approval,
+                required,
             },
         )
 }
@@ -133,6 +176,7 @@ fn flow_spec() -> impl Strategy<Value = FlowSpec> {
 fn spec() -> impl Strategy<Value = Spec> {
     (
         proptest::collection::vec(prop::bool::weighted(0.3), 3),
+        proptest::collection::vec(0..ZONE_KINDS.len(), 3),
         proptest::collection::vec(
             (
                 0..ZONES.len(),
@@ -150,16 +194,19 @@ fn spec() -> impl Strategy<Value = Spec> {
         ),
         proptest::collection::vec(flow_spec(), 0..9),
     )
-        .prop_map(|(zones_isolated, actors, comps, identities, flows)| Spec {
-            zones_isolated,
-            actors: actors
-                .into_iter()
-                .map(|(z, t, m, k, h)| (z, t, m, k, h.into_iter().map(|x| x + 4).collect()))
-                .collect(),
-            comps,
-            identities,
-            flows,
-        })
+        .prop_map(
+            |(zones_isolated, zone_kinds, actors, comps, identities, flows)| Spec {
+                zones_isolated,
+                zone_kinds,
+                actors: actors
+                    .into_iter()
+                    .map(|(z, t, m, k, h)| (z, t, m, k, h.into_iter().map(|x| x + 4).collect()))
+                    .collect(),
+                comps,
+                identities,
+                flows,
+            },
+        )
 }
 
 fn endpoint_name(i: usize) -> String {
@@ -187,7 +234,8 @@ fn yaml(s: &Spec) -> String {
     );
     y.push_str("zones:\n");
     for (i, iso) in s.zones_isolated.iter().enumerate() {
-        let _ = writeln!(y, "  z{i}: {{kind: network, isolated: {iso}}}");
+        let kind = ZONE_KINDS[s.zone_kinds[i]];
+        let _ = writeln!(y, "  z{i}: {{kind: {kind}, isolated: {iso}}}");
     }
     y.push_str("actors:\n");
     for (i, (zone, trust, mfa, kind, holds)) in s.actors.iter().enumerate() {
@@ -215,9 +263,8 @@ fn yaml(s: &Spec) -> String {
         if let Some(r) = c.runs_as {
             let _ = writeln!(y, "    runs_as: i{r}");
         }
-        if c.isolation {
-            y.push_str("    controls: [prompt-isolation]\n");
-        }
+        let controls: Vec<&str> = c.controls.iter().map(|&k| CONTROLS[k]).collect();
+        let _ = writeln!(y, "    controls: [{}]", controls.join(", "));
         y.push_str("    vulnerabilities:\n");
         for (v, (effect, open)) in c.vulns.iter().enumerate() {
             let status = if *open { "open" } else { "fixed" };
@@ -251,15 +298,23 @@ fn yaml(s: &Spec) -> String {
         }
         let _ = write!(
             y,
-            "  - {{id: f{n}, from: {}, to: {}, protocol: {}, authentication: {}, data: {}, returns: {}, code: {}",
+            "  - {{id: f{n}, from: {}, to: {}, protocol: {}, data: {}, returns: {}, code: {}, required: {}",
             endpoint_name(f.from),
             endpoint_name(f.to),
             if f.plain { "http" } else { "https" },
-            if f.unauth { "none" } else { "token" },
             list(&f.data),
             list(&f.returns),
-            f.code
+            f.code,
+            f.required,
         );
+        match f.auth {
+            0 => y.push_str(", authentication: token"),
+            1 => y.push_str(", authentication: none"),
+            _ => {}
+        }
+        if f.approval {
+            y.push_str(", controls: [human-approval]");
+        }
         if let Some(k) = f.credential {
             let _ = write!(y, ", credential: {}", asset_name(k));
         }
@@ -287,7 +342,8 @@ fn assets(m: &Model) -> impl Iterator<Item = AssetId> {
     (0..m.assets.len() as u32).map(AssetId)
 }
 
-/// Naive fixpoint of the spec's rules; returns every fact (positions as Control).
+/// Naive fixpoint of the spec's table (revision 2); returns every fact (positions as
+/// Control). Each row is written out as the spec states it, over the whole fact set.
 fn naive(m: &Model, attacker: AttackerSpec) -> HashSet<Fact> {
     let mut f: HashSet<Fact> = HashSet::new();
     let internet = attacker == AttackerSpec::Internet;
@@ -300,6 +356,8 @@ fn naive(m: &Model, attacker: AttackerSpec) -> HashSet<Fact> {
     if let AttackerSpec::Compromised(c) = attacker {
         f.insert(Fact::Exec(c));
     }
+    let to_c = |fl: &gambit_model::Flow, c: ComponentId| fl.to == Endpoint::Component(c);
+    let from_c = |fl: &gambit_model::Flow, c: ComponentId| fl.from == Endpoint::Component(c);
     loop {
         let before = f.len();
         let pos_at = |f: &HashSet<Fact>, e: Endpoint| match e {
@@ -312,70 +370,73 @@ fn naive(m: &Model, attacker: AttackerSpec) -> HashSet<Fact> {
                 || (0..m.actors.len())
                     .any(|a| m.actors[a].zone == z && f.contains(&Fact::Control(ActorId(a as u32))))
         };
+        let on_internet = in_zone(&f, m.internet());
+        let open = |c: ComponentId, e: Effect| {
+            m[c].vulnerabilities
+                .iter()
+                .any(|v| v.is_open() && v.effect == e)
+        };
+        let acts_with = |f: &HashSet<Fact>, c: ComponentId, access: &[Access]| {
+            m.identities.iter().enumerate().any(|(i, ident)| {
+                f.contains(&Fact::ActAs(IdentityId(i as u32)))
+                    && ident.grants.iter().any(|g| {
+                        g.target == GrantTarget::Component(c) && access.contains(&g.access)
+                    })
+            })
+        };
         let mut new = Vec::new();
         for c in comps(m) {
             let comp = &m[c];
             let reach = f.contains(&Fact::Reach(c));
+            let feed = f.contains(&Fact::Feed(c));
             let exec = f.contains(&Fact::Exec(c));
-            // reach
-            if (internet && comp.public)
+            // reach C
+            let zone = &m[comp.zone];
+            if (on_internet && comp.public)
                 || exec
-                || m.flows
-                    .iter()
-                    .any(|fl| fl.to == Endpoint::Component(c) && pos_at(&f, fl.from))
-                || (!m[comp.zone].isolated && in_zone(&f, comp.zone))
+                || m.flows.iter().any(|fl| to_c(fl, c) && pos_at(&f, fl.from))
+                || (zone.is_network()
+                    && !zone.isolated
+                    && !comp.has_control("network-policy")
+                    && in_zone(&f, comp.zone))
+                || m.flows.iter().any(|fl| {
+                    to_c(fl, c)
+                        && !fl.code
+                        && matches!(fl.from, Endpoint::Component(p)
+                            if m[p].is_forwarding() && f.contains(&Fact::Reach(p)))
+                })
+                || m.flows.iter().any(|fl| {
+                    to_c(fl, c)
+                        && matches!(fl.from, Endpoint::Component(p)
+                            if open(p, Effect::Ssrf)
+                                && (f.contains(&Fact::Reach(p)) || f.contains(&Fact::Feed(p))))
+                })
             {
                 new.push(Fact::Reach(c));
             }
-            let open = |e: Effect| {
-                comp.vulnerabilities
-                    .iter()
-                    .any(|v| v.is_open() && v.effect == e)
-            };
-            if reach && open(Effect::CodeExecution) {
-                new.push(Fact::Exec(c));
-            }
-            if f.contains(&Fact::Admin(c)) {
-                new.push(Fact::Exec(c));
-            }
-            if exec && open(Effect::PrivilegeEscalation) {
-                new.push(Fact::Admin(c));
-            }
-            for (i, ident) in m.identities.iter().enumerate() {
-                let acting = f.contains(&Fact::ActAs(IdentityId(i as u32)));
-                for g in &ident.grants {
-                    if acting && reach && g.target == GrantTarget::Component(c) {
-                        if g.access == Access::Admin {
-                            new.push(Fact::Admin(c));
-                        }
-                        for &a in &comp.stores {
-                            if matches!(g.access, Access::Read | Access::Admin) {
-                                new.push(Fact::Read(a));
-                            }
-                            if matches!(g.access, Access::Write | Access::Admin) {
-                                new.push(Fact::Write(a));
-                            }
-                        }
-                    }
-                }
-            }
-            // code flows into c
-            for fl in m
-                .flows
-                .iter()
-                .filter(|fl| fl.code && fl.to == Endpoint::Component(c))
+            // feed C
+            let tainted = |a: &AssetId| f.contains(&Fact::Taint(*a));
+            if comp.processes.iter().any(tainted)
+                || m.flows.iter().any(|fl| {
+                    (to_c(fl, c) && fl.data.iter().any(tainted))
+                        || (from_c(fl, c) && fl.returns.iter().any(tainted))
+                })
             {
+                new.push(Fact::Feed(c));
+            }
+            // exec C
+            if ((reach || feed) && open(c, Effect::CodeExecution))
+                || (comp.is_llm() && feed)
+                || f.contains(&Fact::Admin(c))
+            {
+                new.push(Fact::Exec(c));
+            }
+            for fl in m.flows.iter().filter(|fl| fl.code && to_c(fl, c)) {
                 let via_grant = match fl.from {
                     Endpoint::Component(p) => {
                         f.contains(&Fact::Admin(p))
                             || (f.contains(&Fact::Reach(p))
-                                && m.identities.iter().enumerate().any(|(i, ident)| {
-                                    f.contains(&Fact::ActAs(IdentityId(i as u32)))
-                                        && ident.grants.iter().any(|g| {
-                                            g.target == GrantTarget::Component(p)
-                                                && matches!(g.access, Access::Write | Access::Admin)
-                                        })
-                                }))
+                                && acts_with(&f, p, &[Access::Write, Access::Admin]))
                     }
                     Endpoint::Actor(_) => false,
                 };
@@ -383,21 +444,24 @@ fn naive(m: &Model, attacker: AttackerSpec) -> HashSet<Fact> {
                     new.push(Fact::Exec(c));
                 }
             }
-            // prompt injection
-            if comp.is_llm()
-                && !comp.has_control("prompt-isolation")
-                && !comp.has_control("human-approval")
-            {
-                let tainted = |a: &AssetId| f.contains(&Fact::Taint(*a));
-                if comp.processes.iter().any(tainted)
-                    || m.flows.iter().any(|fl| {
-                        (fl.to == Endpoint::Component(c) && fl.data.iter().any(tainted))
-                            || (fl.from == Endpoint::Component(c) && fl.returns.iter().any(tainted))
-                    })
-                {
-                    new.push(Fact::Exec(c));
-                }
+            // admin C
+            if exec && open(c, Effect::PrivilegeEscalation) {
+                new.push(Fact::Admin(c));
             }
+            if reach && acts_with(&f, c, &[Access::Admin]) {
+                new.push(Fact::Admin(c));
+            }
+            // application access through a grant
+            let into_c = || m.flows.iter().filter(move |fl| to_c(fl, c));
+            if reach && acts_with(&f, c, &[Access::Read, Access::Admin]) {
+                new.extend(comp.stores.iter().map(|&a| Fact::Read(a)));
+                new.extend(into_c().flat_map(|fl| fl.returns.iter().map(|&a| Fact::Read(a))));
+            }
+            if reach && acts_with(&f, c, &[Access::Write, Access::Admin]) {
+                new.extend(comp.stores.iter().map(|&a| Fact::Write(a)));
+                new.extend(into_c().flat_map(|fl| fl.data.iter().map(|&a| Fact::Write(a))));
+            }
+            // exec C: local data, credentials, identity, delegated access
             if exec {
                 new.extend(comp.holds.iter().map(|&k| Fact::Holds(k)));
                 new.extend(comp.runs_as.map(Fact::ActAs));
@@ -406,17 +470,49 @@ fn naive(m: &Model, attacker: AttackerSpec) -> HashSet<Fact> {
                     new.push(Fact::Write(a));
                 }
                 new.extend(comp.processes.iter().map(|&a| Fact::Read(a)));
+                for fl in m.flows.iter().filter(|fl| from_c(fl, c)) {
+                    new.extend(fl.returns.iter().map(|&a| Fact::Read(a)));
+                    if !fl.has_control("human-approval") && !comp.has_control("human-approval") {
+                        new.extend(fl.data.iter().map(|&a| Fact::Write(a)));
+                    }
+                }
             }
-            if reach && comp.authentication == Authentication::None && comp.is_datastore() {
+            // ssrf: the metadata service's credentials
+            if (reach || feed)
+                && open(c, Effect::Ssrf)
+                && !comp.has_control("metadata-protection")
+                && !comp.has_control("egress-filtering")
+            {
+                new.extend(comp.runs_as.map(Fact::ActAs));
+            }
+            // auth-bypass
+            if reach && open(c, Effect::AuthBypass) {
+                new.extend(into_c().flat_map(|fl| fl.returns.iter().map(|&a| Fact::Read(a))));
+                new.extend(into_c().flat_map(|fl| fl.data.iter().map(|&a| Fact::Write(a))));
+                if comp.is_datastore() {
+                    for &a in &comp.stores {
+                        new.push(Fact::Read(a));
+                        new.push(Fact::Write(a));
+                    }
+                }
+            }
+            // info-disclosure
+            if (reach || feed) && open(c, Effect::InfoDisclosure) {
+                for &a in comp.stores.iter().chain(&comp.processes).chain(&comp.holds) {
+                    new.push(Fact::Read(a));
+                }
+            }
+            // unauthenticated datastore and flows
+            if reach && comp.effective_authentication == Authentication::None && comp.is_datastore()
+            {
                 for &a in &comp.stores {
                     new.push(Fact::Read(a));
                     new.push(Fact::Write(a));
                 }
             }
             if reach {
-                for fl in &m.flows {
-                    if fl.to == Endpoint::Component(c) && fl.authentication == Authentication::None
-                    {
+                for fl in into_c() {
+                    if fl.effective_authentication == Authentication::None {
                         new.extend(fl.returns.iter().map(|&a| Fact::Read(a)));
                     }
                 }
@@ -459,8 +555,9 @@ fn naive(m: &Model, attacker: AttackerSpec) -> HashSet<Fact> {
             if pos_at(&f, fl.to) {
                 new.extend(fl.returns.iter().map(|&a| Fact::Taint(a)));
             }
+            let sniffed_from = |z: ZoneId| m[z].is_network() && in_zone(&f, z);
             if !fl.encrypted
-                && (in_zone(&f, m.endpoint_zone(fl.from)) || in_zone(&f, m.endpoint_zone(fl.to)))
+                && (sniffed_from(m.endpoint_zone(fl.from)) || sniffed_from(m.endpoint_zone(fl.to)))
             {
                 for &a in fl.data.iter().chain(&fl.returns).chain(&fl.credential) {
                     new.push(Fact::Read(a));
@@ -496,18 +593,46 @@ fn attackers(m: &Model) -> Vec<AttackerSpec> {
 }
 
 /// The model with a fix applied to its facts (the mask's meaning, done by editing).
+/// Derived values (effective authentication) keep what the model said: a removed flow
+/// is gone for the attacker, not for what its callers proved.
 fn apply(m: &Model, ix: &Index, fix: Fix) -> Model {
     let mut m = m.clone();
+    let add = |controls: &mut Vec<String>, id: &str| {
+        controls.push(id.to_owned());
+        controls.sort();
+    };
     match fix {
         Fix::Patch(v) => {
             let (c, i) = ix.vuln(v);
             m.components[c.index()].vulnerabilities[i].status =
                 gambit_model::vocab::VulnStatus::Fixed;
         }
-        Fix::ClosePublic(c) => m.components[c.index()].public = false,
         Fix::IsolateZone(z) => m.zones[z.index()].isolated = true,
-        Fix::RemoveCodeFlow(f) => m.flows[f.index()].code = false,
-        Fix::DropGrant(g) => {
+        Fix::RemoveFlow(f) => {
+            // Dropped, and the adjacency lists renumbered (see `apply_all` for the order
+            // that keeps the other fixes' flow ids valid).
+            m.flows.remove(f.index());
+            for c in &mut m.components {
+                c.flows_in.clear();
+                c.flows_out.clear();
+            }
+            for a in &mut m.actors {
+                a.flows_in.clear();
+                a.flows_out.clear();
+            }
+            for (i, flow) in m.flows.iter().enumerate() {
+                let id = gambit_model::FlowId(i as u32);
+                match flow.from {
+                    Endpoint::Component(c) => m.components[c.index()].flows_out.push(id),
+                    Endpoint::Actor(a) => m.actors[a.index()].flows_out.push(id),
+                }
+                match flow.to {
+                    Endpoint::Component(c) => m.components[c.index()].flows_in.push(id),
+                    Endpoint::Actor(a) => m.actors[a.index()].flows_in.push(id),
+                }
+            }
+        }
+        Fix::RemoveGrant(g) => {
             let (ident, i) = ix.grant(g);
             // Point the grant at nothing useful: an assume of the identity itself.
             m.identities[ident.index()].grants[i].access = Access::Assume;
@@ -517,14 +642,23 @@ fn apply(m: &Model, ix: &Index, fix: Fix) -> Model {
             let (c, a) = ix.hold(h);
             m.components[c.index()].holds.retain(|&k| k != a);
         }
+        Fix::RemoveRunsAs(c) => m.components[c.index()].runs_as = None,
+        Fix::AddControl(control, c) => add(&mut m.components[c.index()].controls, control.id()),
+        Fix::AddFlowApproval(f) => add(&mut m.flows[f.index()].controls, "human-approval"),
         Fix::RequireMfa(a) => m.actors[a.index()].mfa = true,
-        Fix::PromptIsolation(c) => {
-            let controls = &mut m.components[c.index()].controls;
-            controls.push("prompt-isolation".to_owned());
-            controls.sort();
-        }
     }
     m
+}
+
+/// Applies several fixes: flow removals last, highest id first, so every id still
+/// names the flow it named in the original model.
+fn apply_all(m: &Model, ix: &Index, fixes: &[Fix]) -> Model {
+    let mut ordered = fixes.to_vec();
+    ordered.sort_by_key(|f| match f {
+        Fix::RemoveFlow(id) => (1, u32::MAX - id.0),
+        _ => (0, 0),
+    });
+    ordered.iter().fold(m.clone(), |acc, &f| apply(&acc, ix, f))
 }
 
 fn all_fixes(ix: &Index) -> Vec<Fix> {
@@ -532,7 +666,7 @@ fn all_fixes(ix: &Index) -> Vec<Fix> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
     fn engine_equals_naive_reachability(s in spec()) {
@@ -563,10 +697,7 @@ proptest! {
             let analysis = Analysis::run(&m, &[a]);
             let answer = analysis.chokepoints();
             prop_assert!(answer.verified);
-            let mut fixed = m.clone();
-            for &fx in &answer.fixes {
-                fixed = apply(&fixed, &ix, fx);
-            }
+            let fixed = apply_all(&m, &ix, &answer.fixes);
             let after = naive(&fixed, a);
             let uncut: HashSet<(String, String)> = answer
                 .uncuttable

@@ -154,7 +154,7 @@ fn code_flow_through_write_access_on_the_source() {
 }
 
 #[test]
-fn prompt_injection_into_an_llm_without_isolation() {
+fn prompt_injection_into_an_llm_fed_attacker_content() {
     let model = |controls: &str| {
         m(&format!(
             "assets:\n  mail: {{classification: internal}}\nactors:\n  sender: {{kind: external-system, trust: untrusted}}\ncomponents:\n  agent: {{kind: llm-agent, processes: [mail], controls: [{controls}]}}\nflows:\n  - {{from: sender, to: agent, protocol: smtp, authentication: none, data: [mail]}}\n"
@@ -162,8 +162,11 @@ fn prompt_injection_into_an_llm_without_isolation() {
     };
     assert!(has(&model(""), "internet", "taint mail"));
     assert!(has(&model(""), "internet", "exec agent"));
-    assert!(!has(&model("prompt-isolation"), "internet", "exec agent"));
-    assert!(!has(&model("human-approval"), "internet", "exec agent"));
+    // Revision 2: prompt isolation and human approval lower likelihood or guard writes;
+    // neither stops an injected instruction from running.
+    assert!(has(&model("prompt-isolation"), "internet", "exec agent"));
+    assert!(has(&model("human-approval"), "internet", "exec agent"));
+    assert!(has(&model(""), "internet", "feed agent"));
     // Other controls lower likelihood only.
     assert!(has(
         &model("waf, input-validation"),

@@ -97,7 +97,18 @@ fn indirect_prompt_injection_into_an_agent() {
         steps(read),
         vec![
             st("taint", "web-page", "-", "agent->website"),
-            st("exec", "agent", "AML.T0051", "agent->website"),
+            st(
+                "feed",
+                "agent",
+                "T1204",
+                "agent->website (website returns attacker content to agent)"
+            ),
+            st(
+                "exec",
+                "agent",
+                "AML.T0051",
+                "agent follows instructions in content it consumes"
+            ),
             st("act-as", "agent-role", "T1078", "agent runs as agent-role"),
             st("reach", "crm", "T1021", "agent->crm"),
             st(
@@ -108,17 +119,29 @@ fn indirect_prompt_injection_into_an_agent() {
             ),
         ]
     );
+    // Prompt isolation is not a cut (revision 2): the cut is the agent's access.
     let cut = fixes(&model, "internet");
     assert!(
-        cut == vec!["add prompt isolation to agent".to_owned()]
-            || cut == vec!["drop grant read on crm from agent-role".to_owned()],
+        cut == vec!["remove grant read on crm from agent-role".to_owned()]
+            || cut == vec!["stop agent running as agent-role".to_owned()],
         "{cut:?}"
     );
 
+    // Prompt isolation lowers the likelihood of the injection; the path stays.
     let isolated = scenario("llm-injection.yaml", "CONTROLS", "prompt-isolation");
-    assert!(best_paths(&isolated, "internet").is_empty());
+    let isolated_paths = best_paths(&isolated, "internet");
+    let guarded = path_to(&isolated_paths, "read", "customer-records").expect("still a path");
+    assert!(guarded.likelihood < read.likelihood, "{guarded:?}");
+    // Human approval guards writes, not reads.
     let approved = scenario("llm-injection.yaml", "CONTROLS", "human-approval");
-    assert!(best_paths(&approved, "internet").is_empty());
+    assert!(
+        path_to(
+            &best_paths(&approved, "internet"),
+            "read",
+            "customer-records"
+        )
+        .is_some()
+    );
 }
 
 #[test]
@@ -182,9 +205,10 @@ fn unauthenticated_datastore_in_a_flat_network() {
         ]
     );
     assert!(path_to(&paths, "write", "sessions").is_some());
+    // A control on the cache is cheaper than isolating the whole office network.
     assert_eq!(
         fixes(&model, "insider:employee"),
-        vec!["isolate zone office".to_owned()]
+        vec!["add network-policy to cache".to_owned()]
     );
 
     let isolated = scenario("flat-network.yaml", "ISOLATED", "isolated: true");
@@ -204,16 +228,19 @@ fn an_insider_holding_a_credential_cannot_be_cut() {
         "{answer:?}"
     );
     assert!(answer.verified);
-    // With a direct admin grant everything rests on droppable grants too; a goal with no
-    // candidate at all: the insider is on the same flat zone as an unauthenticated store
-    // in the built-in internet zone (which is never isolated by a fix).
+    // A goal no fix a team may make cuts: the insider shares the built-in internet zone
+    // (never isolated by a fix) with an unauthenticated store there, which is a third
+    // party's (its zone is untrusted), so no control can be added to it either.
     let model = common::load(
         "gambit: 1\nname: t\nassets:\n  d: {classification: restricted}\nactors:\n  eve: {kind: user, trust: internal}\ncomponents:\n  bucket: {kind: object-store, zone: internet, stores: [d]}\n",
     );
     let a = common::attacker(&model, "insider:eve");
     let answer = Analysis::run(&model, &[a]).chokepoints();
     assert!(!answer.uncuttable.is_empty(), "{answer:?}");
-    assert!(answer.uncuttable[0].reason.contains("no candidate fix"));
+    assert_eq!(
+        answer.uncuttable[0].reason,
+        "cutting it would need a change the team cannot make: add network-policy to bucket (belongs to a third party)"
+    );
 }
 
 /// The JSON the CLI prints for the three-tier scenario, pinned: paths, exposure,

@@ -196,6 +196,8 @@ pub struct Component {
     pub encrypted_at_rest: Option<Spanned<bool>>,
     /// What it demands of callers. Default: derived from its inbound flows.
     pub authentication: Option<Spanned<Authentication>>,
+    /// A provider runs it for you (a cloud database, a SaaS API, a managed queue).
+    pub managed: Option<Spanned<bool>>,
     #[schemars(default)]
     pub tags: Vec<Spanned<String>>,
     pub owner: Option<Spanned<String>>,
@@ -246,6 +248,8 @@ pub struct Grant {
     pub access: Spanned<Access>,
     /// A component (read, write, admin) or an identity (assume).
     pub target: Spanned<String>,
+    /// The business needs this grant: choke points never propose removing it.
+    pub required: Option<Spanned<bool>>,
 }
 
 #[derive(Clone, Debug, Default, JsonSchema)]
@@ -270,6 +274,11 @@ pub struct Flow {
     pub returns: Vec<Spanned<String>>,
     /// The receiver runs what it receives.
     pub code: Option<Spanned<bool>>,
+    /// Controls on this one call, e.g. `human-approval` on an agent's tool call.
+    #[schemars(default)]
+    pub controls: Vec<Spanned<String>>,
+    /// The business needs this flow: choke points never propose removing it.
+    pub required: Option<Spanned<bool>>,
     #[schemars(default)]
     pub tags: Vec<Spanned<String>>,
     pub description: Option<Spanned<String>>,

@@ -522,6 +522,7 @@ fn component(d: &mut Decoder<'_>, node: &Node) -> Option<Component> {
             .unwrap_or_default(),
         encrypted_at_rest: f.get("encrypted_at_rest").and_then(|n| d.boolean(n)),
         authentication: f.get("authentication").and_then(|n| d.vocab(n)),
+        managed: f.get("managed").and_then(|n| d.boolean(n)),
         tags: f.get("tags").map(|n| d.strings(n)).unwrap_or_default(),
         owner: f.get("owner").and_then(|n| d.string(n)),
         out_of_scope: f.get("out_of_scope").and_then(|n| d.boolean(n)),
@@ -587,6 +588,7 @@ fn grant(d: &mut Decoder<'_>, node: &Node) -> Option<Grant> {
     let mut f = d.map(node, "a grant")?;
     let access = f.get("access").and_then(|n| d.vocab(n));
     let target = f.get("target").and_then(|n| d.string(n));
+    let required = f.get("required").and_then(|n| d.boolean(n));
     for (key, present) in [("access", access.is_some()), ("target", target.is_some())] {
         if !present && f.entries.iter().all(|(k, ..)| *k != key) {
             d.missing(f.span, key, "a grant");
@@ -596,6 +598,7 @@ fn grant(d: &mut Decoder<'_>, node: &Node) -> Option<Grant> {
     Some(Grant {
         access: access?,
         target: target?,
+        required,
     })
 }
 
@@ -615,6 +618,8 @@ fn flow(d: &mut Decoder<'_>, node: &Node) -> Option<Flow> {
         data: f.get("data").map(|n| d.strings(n)).unwrap_or_default(),
         returns: f.get("returns").map(|n| d.strings(n)).unwrap_or_default(),
         code: f.get("code").and_then(|n| d.boolean(n)),
+        controls: f.get("controls").map(|n| d.strings(n)).unwrap_or_default(),
+        required: f.get("required").and_then(|n| d.boolean(n)),
         tags: f.get("tags").map(|n| d.strings(n)).unwrap_or_default(),
         description: f.get("description").and_then(|n| d.string(n)),
         span: f.span,

@@ -154,6 +154,18 @@ impl Model {
         ZoneId(1)
     }
 
+    /// Whether an endpoint belongs to a third party: an actor, or a component in a zone
+    /// whose trust is untrusted or partner. Choke points never remove a third party's
+    /// flows or credentials: only that party could.
+    pub fn is_third_party(&self, e: Endpoint) -> bool {
+        match e {
+            Endpoint::Actor(_) => true,
+            Endpoint::Component(c) => {
+                matches!(self[self[c].zone].trust, Trust::Untrusted | Trust::Partner)
+            }
+        }
+    }
+
     pub fn endpoint_name(&self, e: Endpoint) -> &str {
         match e {
             Endpoint::Actor(a) => &self[a].id,
@@ -226,6 +238,15 @@ pub struct Zone {
     pub actors: Vec<ActorId>,
 }
 
+impl Zone {
+    /// A network zone is a place where members can open connections to each other;
+    /// an administrative zone (cloud account, tenant, region, ...) only groups things
+    /// for ownership. Unknown kinds count as network zones.
+    pub fn is_network(&self) -> bool {
+        !crate::vocab::ADMINISTRATIVE_ZONE_KINDS.contains(&self.kind.as_str())
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Actor {
     pub id: String,
@@ -258,9 +279,16 @@ pub struct Component {
     pub software: Vec<Software>,
     pub vulnerabilities: Vec<Vulnerability>,
     pub encrypted_at_rest: bool,
-    /// What it demands of callers: as written, or derived from its inbound flows.
+    /// What it demands of callers: as written, or derived from its inbound flows' own
+    /// authentication (revision 1; see `effective_authentication`).
     pub authentication: Authentication,
     pub authentication_derived: bool,
+    /// What a caller must present to use it: as written, or the weakest effective
+    /// authentication of its inbound flows (none without inbound flows). Rules and the
+    /// attack graph ask this when they ask whether a component is authenticated.
+    pub effective_authentication: Authentication,
+    /// A provider runs it: hosts, patching, redundancy and host logs are theirs.
+    pub managed: bool,
     pub tags: Vec<String>,
     pub owner: Option<String>,
     pub out_of_scope: bool,
@@ -283,6 +311,17 @@ impl Component {
 
     pub fn is_llm(&self) -> bool {
         matches!(self.kind.as_str(), "llm" | "llm-agent")
+    }
+
+    /// Load balancers, gateways, CDNs and the other kinds that pass requests on.
+    pub fn is_forwarding(&self) -> bool {
+        crate::vocab::FORWARDING_KINDS.contains(&self.kind.as_str())
+    }
+
+    /// Whether the model states an authentication other than none for it, so it
+    /// checks callers itself instead of passing theirs on.
+    pub fn states_authentication(&self) -> bool {
+        !self.authentication_derived && self.authentication != Authentication::None
     }
 
     pub fn open_vulnerabilities(&self) -> impl Iterator<Item = &Vulnerability> {
@@ -345,6 +384,8 @@ pub struct Grant {
     pub access: Access,
     pub target: GrantTarget,
     pub span: Span,
+    /// The business needs it: choke points never propose removing it.
+    pub required: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -358,13 +399,39 @@ pub struct Flow {
     /// `None` when the model does not say; it then counts as no authentication.
     pub authentication_written: Option<Authentication>,
     pub authentication: Authentication,
+    /// What the caller behind this flow proved: its own authentication, except on a flow
+    /// out of a forwarding component that states none, which carries its callers'
+    /// (see docs/model-language.md, "Derived values").
+    pub effective_authentication: Authentication,
     pub authorization: Option<Authorization>,
     pub credential: Option<AssetId>,
     pub data: Vec<AssetId>,
     pub returns: Vec<AssetId>,
     pub code: bool,
+    /// Controls on this one call, sorted.
+    pub controls: Vec<String>,
+    /// The business needs it: choke points never propose removing it.
+    pub required: bool,
     pub tags: Vec<String>,
     pub description: Option<String>,
+}
+
+impl Flow {
+    pub fn has_control(&self, control: &str) -> bool {
+        self.controls
+            .binary_search_by(|c| c.as_str().cmp(control))
+            .is_ok()
+    }
+
+    /// Whether it carries its callers' authentication on: it leaves a forwarding
+    /// component and states no authentication other than none.
+    pub fn forwards_callers(&self, components: &[Component]) -> bool {
+        matches!(self.from, Endpoint::Component(p) if components[p.index()].is_forwarding())
+            && matches!(
+                self.authentication_written,
+                None | Some(Authentication::None)
+            )
+    }
 }
 
 #[derive(Clone, Debug)]

@@ -13,6 +13,8 @@ use crate::diagnostic::Diagnostic;
 use crate::model::*;
 use crate::source::{FileId, Span};
 use crate::suggest;
+mod effective;
+
 use crate::vocab::{
     self, Access, AssetKind, Authentication, Classification, Criticality, Effect, Impact,
     Likelihood, RiskStatus, Trust, VulnStatus,
@@ -530,6 +532,8 @@ impl Resolver<'_> {
                         .as_ref()
                         .map_or(Authentication::None, |a| a.value),
                     authentication_derived: c.authentication.is_none(),
+                    effective_authentication: Authentication::None,
+                    managed: c.managed.as_ref().is_some_and(|v| v.value),
                     tags: strings(&c.tags),
                     owner: text(&c.owner),
                     out_of_scope: c.out_of_scope.as_ref().is_some_and(|v| v.value),
@@ -540,7 +544,7 @@ impl Resolver<'_> {
             })
             .collect();
 
-        let flows = self.flows(&m.flows);
+        let mut flows = self.flows(&m.flows, &declared_controls);
         let controls = m
             .controls
             .iter()
@@ -607,6 +611,7 @@ impl Resolver<'_> {
                     .unwrap_or(Authentication::None);
             }
         }
+        effective::derive(&mut components, &mut flows);
 
         let mut model = Model {
             name: m
@@ -657,7 +662,32 @@ impl Resolver<'_> {
             access: g.access.value,
             target,
             span: g.target.span,
+            required: g.required.as_ref().is_some_and(|r| r.value),
         })
+    }
+
+    /// A protocol Gambit does not know counts as unencrypted; say so, since the truth is
+    /// one `encrypted:` away.
+    fn warn_unknown_protocol(&mut self, f: &ast::Flow, id: &str) {
+        let authentication = f.authentication.as_ref().map(|a| a.value);
+        let Some(protocol) = &f.protocol else { return };
+        if vocab::protocol_encryption(Some(&protocol.value), authentication)
+            != vocab::ProtocolEncryption::Unknown
+        {
+            return;
+        }
+        self.diags.push(
+            Diagnostic::warning(
+                "unknown-protocol",
+                format!(
+                    "Gambit does not know whether `{}` on flow `{id}` is encrypted",
+                    protocol.value
+                ),
+            )
+            .at(protocol.span)
+            .label("counts as unencrypted")
+            .help("write `encrypted: true` or `encrypted: false` on the flow"),
+        );
     }
 
     fn check_control(&mut self, control: &Spanned<String>, declared: &[String]) {
@@ -708,7 +738,7 @@ impl Resolver<'_> {
         }
     }
 
-    fn flows(&mut self, list: &[ast::Flow]) -> Vec<Flow> {
+    fn flows(&mut self, list: &[ast::Flow], declared_controls: &[String]) -> Vec<Flow> {
         let mut seen: HashMap<String, Span> = HashMap::new();
         let mut out = Vec::with_capacity(list.len());
         for f in list {
@@ -754,6 +784,19 @@ impl Resolver<'_> {
                 .authentication
                 .as_ref()
                 .map_or(Authentication::None, |a| a.value);
+            let mut controls: Vec<String> = f
+                .controls
+                .iter()
+                .map(|s| {
+                    self.check_control(s, declared_controls);
+                    s.value.clone()
+                })
+                .collect();
+            controls.sort_unstable();
+            controls.dedup();
+            if f.encrypted.is_none() {
+                self.warn_unknown_protocol(f, &id);
+            }
             out.push(Flow {
                 id,
                 span: id_span,
@@ -771,11 +814,14 @@ impl Resolver<'_> {
                 ),
                 authentication_written: f.authentication.as_ref().map(|a| a.value),
                 authentication,
+                effective_authentication: authentication,
                 authorization: f.authorization.as_ref().map(|a| a.value),
                 credential,
                 data,
                 returns,
                 code: f.code.as_ref().is_some_and(|c| c.value),
+                controls,
+                required: f.required.as_ref().is_some_and(|r| r.value),
                 tags: strings(&f.tags),
                 description: text(&f.description),
             });
@@ -973,7 +1019,42 @@ impl Resolver<'_> {
                 );
             }
         }
+        for f in &model.flows {
+            let third_party = [f.from, f.to]
+                .into_iter()
+                .find(|&e| model.is_third_party(e));
+            if let (true, Some(party)) = (f.required, third_party) {
+                self.diags.push(
+                    Diagnostic::warning(
+                        "required-third-party-flow",
+                        format!(
+                            "flow `{}` belongs to a third party (`{}`), so `required` changes nothing",
+                            f.id,
+                            model.endpoint_name(party)
+                        ),
+                    )
+                    .at(f.span)
+                    .label("choke points never propose removing a third party's flow")
+                    .help("remove `required: true`, or move the sender into a zone you trust if it is yours"),
+                );
+            }
+        }
         for c in &model.components {
+            if c.is_forwarding()
+                && c.flows_in.is_empty()
+                && !c.flows_out.is_empty()
+                && !c.states_authentication()
+            {
+                self.diags.push(
+                    Diagnostic::warning(
+                        "forwarding-without-callers",
+                        format!("`{}` forwards requests, but no flow enters it", c.id),
+                    )
+                    .at(c.span)
+                    .label("the flows it forwards count as unauthenticated")
+                    .help("add the flows that reach it (e.g. from a user actor), or state the `authentication` it demands"),
+                );
+            }
             if c.flows_in.is_empty() && c.flows_out.is_empty() {
                 self.diags.push(
                     Diagnostic::warning(

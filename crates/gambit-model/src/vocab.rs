@@ -79,7 +79,8 @@ vocab!(
     /// What exploiting a vulnerability gives the attacker.
     Effect("vulnerability effect") {
         CodeExecution = "code-execution", PrivilegeEscalation = "privilege-escalation",
-        AuthBypass = "auth-bypass", InfoDisclosure = "info-disclosure", DenialOfService = "denial-of-service",
+        AuthBypass = "auth-bypass", InfoDisclosure = "info-disclosure", Ssrf = "ssrf",
+        DenialOfService = "denial-of-service",
     }
 );
 vocab!(
@@ -178,6 +179,8 @@ pub const COMPONENT_KINDS: &[&str] = &[
     "monitoring",
     "logging",
     "backup",
+    "reverse-proxy",
+    "ingress",
     "mcp-server",
     "message-broker",
     "dns",
@@ -281,6 +284,7 @@ pub const CONTROLS: &[&str] = &[
     "human-approval",
     "encryption-at-rest",
     "backup",
+    "metadata-protection",
     "audit-logging",
     "sast",
     "dast",
@@ -304,19 +308,128 @@ pub const CONTROLS: &[&str] = &[
     "allowlisting",
 ];
 
-/// Protocols encrypted by definition (the spec's list); any protocol containing `tls` is too.
-const ENCRYPTED_PROTOCOLS: &[&str] = &[
-    "https", "tls", "ssh", "sftp", "ftps", "ldaps", "smtps", "imaps", "pop3s", "wss", "grpcs",
-    "amqps", "mqtts",
+/// Component kinds that pass requests on to the components they have flows to.
+pub const FORWARDING_KINDS: &[&str] = &[
+    "load-balancer",
+    "api-gateway",
+    "cdn",
+    "waf",
+    "reverse-proxy",
+    "ingress",
 ];
+
+/// Zone kinds that group things for ownership and trust: their members do not reach
+/// each other by sharing one. Every other kind (and no kind) is a network zone.
+pub const ADMINISTRATIVE_ZONE_KINDS: &[&str] = &[
+    "cloud-account",
+    "saas-tenant",
+    "organization",
+    "tenant",
+    "project",
+    "resource-group",
+    "region",
+    "environment",
+];
+
+/// Protocols encrypted by definition (the spec's list); any protocol whose name contains
+/// `tls` or `ssl` is too.
+const ENCRYPTED_PROTOCOLS: &[&str] = &[
+    "https",
+    "tls",
+    "ssh",
+    "sftp",
+    "ftps",
+    "ldaps",
+    "smtps",
+    "imaps",
+    "pop3s",
+    "wss",
+    "grpcs",
+    "amqps",
+    "mqtts",
+    "rediss",
+    "kafka+ssl",
+    "rdp",
+    "kubernetes-api",
+];
+
+/// Protocols known to travel in clear text unless the model says `encrypted: true`:
+/// web and mail protocols without TLS, and the plain database, cache and queue protocols.
+/// A protocol in neither list is unknown: unencrypted, and `validate` warns.
+const PLAINTEXT_PROTOCOLS: &[&str] = &[
+    "http",
+    "ftp",
+    "telnet",
+    "smtp",
+    "imap",
+    "pop3",
+    "grpc",
+    "ws",
+    "ldap",
+    "dns",
+    "snmp",
+    "syslog",
+    "nfs",
+    "smb",
+    "tcp",
+    "udp",
+    "amqp",
+    "mqtt",
+    "kafka",
+    "stomp",
+    "nats",
+    "postgres",
+    "postgresql",
+    "mysql",
+    "mariadb",
+    "mssql",
+    "tds",
+    "oracle",
+    "mongodb",
+    "cassandra",
+    "cql",
+    "redis",
+    "memcached",
+    "elasticsearch",
+    "jdbc",
+    "odbc",
+    "vnc",
+    "x11",
+];
+
+/// What the model's protocol says about encryption when `encrypted:` is not written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProtocolEncryption {
+    Encrypted,
+    Plaintext,
+    /// A protocol Gambit does not know: counted as unencrypted, with a warning.
+    Unknown,
+}
+
+/// Classifies a flow's protocol; a flow whose own authentication is mTLS is encrypted
+/// whatever its protocol, and a missing protocol is plaintext (nothing to warn about
+/// beyond what the model already leaves unsaid).
+pub fn protocol_encryption(
+    protocol: Option<&str>,
+    authentication: Option<Authentication>,
+) -> ProtocolEncryption {
+    if authentication == Some(Authentication::Mtls) {
+        return ProtocolEncryption::Encrypted;
+    }
+    let Some(p) = protocol else {
+        return ProtocolEncryption::Plaintext;
+    };
+    let p = p.to_ascii_lowercase();
+    if ENCRYPTED_PROTOCOLS.contains(&p.as_str()) || p.contains("tls") || p.contains("ssl") {
+        ProtocolEncryption::Encrypted
+    } else if PLAINTEXT_PROTOCOLS.contains(&p.as_str()) {
+        ProtocolEncryption::Plaintext
+    } else {
+        ProtocolEncryption::Unknown
+    }
+}
 
 /// Whether a flow is encrypted when the model does not say.
 pub fn encrypted_by_default(protocol: Option<&str>, authentication: Authentication) -> bool {
-    if authentication == Authentication::Mtls {
-        return true;
-    }
-    protocol.is_some_and(|p| {
-        let p = p.to_ascii_lowercase();
-        ENCRYPTED_PROTOCOLS.contains(&p.as_str()) || p.contains("tls")
-    })
+    protocol_encryption(protocol, Some(authentication)) == ProtocolEncryption::Encrypted
 }

@@ -20,7 +20,7 @@ fn uses(path: &Value, via: &str) -> bool {
         .as_array()
         .into_iter()
         .flatten()
-        .any(|s| s["via"] == via)
+        .any(|s| s["elements"]["vulnerability"] == via)
 }
 
 fn acme() -> String {
