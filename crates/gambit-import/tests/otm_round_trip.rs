@@ -144,6 +144,25 @@ fn export_is_deterministic_otm() {
             "{f}"
         );
     }
+    // The fields OTM 0.2.0's schema requires of each element.
+    for a in otm["assets"].as_array().unwrap() {
+        for key in ["confidentiality", "integrity", "availability"] {
+            assert!(a["risk"][key].is_number(), "{a}");
+        }
+        assert!(a["id"].is_string() && a["name"].is_string(), "{a}");
+    }
+    for z in otm["trustZones"].as_array().unwrap() {
+        assert!(
+            z["id"].is_string() && z["name"].is_string() && z["risk"]["trustRating"].is_number(),
+            "{z}"
+        );
+    }
+    for c in otm["components"].as_array().unwrap() {
+        assert!(c["name"].is_string() && c["type"].is_string(), "{c}");
+    }
+    for f in otm["dataflows"].as_array().unwrap() {
+        assert!(f["id"].is_string() && f["name"].is_string(), "{f}");
+    }
     assert_eq!(
         serde_json::to_string(&otm).unwrap(),
         serde_json::to_string(&export_otm(&model)).unwrap()
