@@ -5,12 +5,17 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let loaded = gambit_model::load_str(
         "fuzz.yaml",
         text.to_owned(),
         None,
-        gambit_model::LoadOptions { max_size: 1 << 20, ..Default::default() },
+        gambit_model::LoadOptions {
+            max_size: 1 << 20,
+            ..Default::default()
+        },
     );
     // Rendering positions must work for every diagnostic the loader can produce.
     for d in &loaded.diagnostics {

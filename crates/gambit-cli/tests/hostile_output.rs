@@ -212,3 +212,32 @@ fn a_symlink_committed_at_the_base_revision_is_not_followed_out_of_the_tree() {
     );
     assert!(!stderr(&out).contains("hunter2"), "{}", stderr(&out));
 }
+
+#[test]
+fn zero_paths_is_a_bad_flag() {
+    let out = gambit()
+        .args(["paths", example().to_str().unwrap(), "-k", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("at least 1"), "{}", stderr(&out));
+    let out = gambit()
+        .args(["paths", example().to_str().unwrap(), "-k", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn the_largest_max_size_is_not_an_empty_model() {
+    let out = gambit()
+        .args([
+            "validate",
+            example().to_str().unwrap(),
+            "--max-size",
+            "18446744073709551615",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}

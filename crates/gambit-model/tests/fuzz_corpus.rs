@@ -1,7 +1,8 @@
 //! Replays the fuzz regression corpus (tests/fuzz-corpus/): inputs that once found, or
 //! were written to probe, edge cases of the loader. Each must load or fail with
 //! diagnostics whose positions render, never panic. New crashes found by
-//! `cargo fuzz run -s none load_model` (see fuzz/) are added here as files.
+//! `cargo fuzz run -s none load_model` or `render_diagnostics` (see fuzz/) are added
+//! here as files; each is also rendered as text, as the `render_diagnostics` target does.
 
 use std::path::Path;
 
@@ -24,6 +25,16 @@ fn every_corpus_input_loads_or_fails_cleanly() {
                 ..Default::default()
             },
         );
+        for styled in [false, true] {
+            let text =
+                gambit_model::diagnostic::render_text(&loaded.diagnostics, &loaded.sources, styled);
+            assert_eq!(
+                text.is_empty(),
+                loaded.diagnostics.is_empty(),
+                "{}",
+                path.display()
+            );
+        }
         for d in &loaded.diagnostics {
             let json = d.to_json(&loaded.sources);
             assert!(json["message"].is_string(), "{}: {json}", path.display());

@@ -42,7 +42,7 @@ pub(crate) struct PathsArgs {
     #[arg(long, value_name = "ASSET")]
     pub to: Option<String>,
     /// How many paths per goal.
-    #[arg(short = 'k', default_value_t = 3)]
+    #[arg(short = 'k', default_value_t = 3, value_parser = at_least_one)]
     pub k: usize,
     #[arg(long, value_enum, default_value_t = GraphFormat::Text)]
     pub format: GraphFormat,
@@ -255,5 +255,14 @@ mod tests {
         assert!(m.starts_with("flowchart LR\n"));
         assert!(m.contains("p0s0 --> p0s1"));
         assert!(m.contains("say #quot;hi#quot;") && !m.contains("say \"hi\""));
+    }
+}
+
+/// `-k` counts paths: zero would silently mean one.
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("give at least 1 path per goal".to_owned()),
+        Ok(k) => Ok(k),
+        Err(e) => Err(e.to_string()),
     }
 }
