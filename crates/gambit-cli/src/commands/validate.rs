@@ -1,9 +1,10 @@
 //! `gambit validate MODEL`: every error and warning, then a one-line verdict.
 
 use crate::cli::{DiagFormat, ModelArg};
-use crate::{exit, input};
+use crate::error::{CommandResult, Outcome};
+use crate::input;
 
-pub(crate) fn run(arg: &ModelArg, format: DiagFormat, strict: bool) -> u8 {
+pub(crate) fn run(arg: &ModelArg, format: DiagFormat, strict: bool) -> CommandResult {
     let loaded = input::load(arg);
     let failed = loaded.errors() > 0 || (strict && loaded.warnings() > 0);
     if let Some(mut json) = input::report(&loaded, format) {
@@ -39,7 +40,11 @@ pub(crate) fn run(arg: &ModelArg, format: DiagFormat, strict: bool) -> u8 {
             _ => anstream::println!("{name}: invalid{counts}"),
         }
     }
-    if failed { exit::FINDINGS } else { exit::OK }
+    Ok(if failed {
+        Outcome::Findings
+    } else {
+        Outcome::Success
+    })
 }
 
 fn plural(n: usize) -> &'static str {
