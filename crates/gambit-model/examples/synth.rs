@@ -1,5 +1,5 @@
 //! Writes a synthetic enterprise model to standard output:
-//! `cargo run --release -p gambit-model --example synth -- 10000 [SEED] > big.yaml`
+//! `cargo run --release -p gambit-model --features synth --example synth -- 10000 [SEED] > big.yaml`
 
 fn main() {
     let mut args = std::env::args().skip(1);
