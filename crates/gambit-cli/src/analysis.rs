@@ -9,6 +9,7 @@ use gambit_rules::{CustomRules, Options, Scoring, ThreatAnalysis};
 
 use crate::cli::{AttackerArgs, ModelArg, ThreatOptions};
 use crate::error::Failure;
+use crate::progress::Progress;
 use crate::{input, render};
 
 /// A model analyzed, with what it was loaded from.
@@ -24,10 +25,13 @@ pub(crate) fn threats(
     model_arg: &ModelArg,
     opts: &ThreatOptions,
     scoring: Scoring,
+    progress: &Progress,
 ) -> Result<Analyzed, Failure> {
-    let (loaded, model) = input::model_or_exit(model_arg).map_err(Failure::reported)?;
+    let (loaded, model) = progress
+        .suspend(|| input::model_or_exit(model_arg))
+        .map_err(Failure::reported)?;
     let extra = match &opts.rules {
-        Some(path) => Some(load_rules_file(path, model_arg.max_size)?),
+        Some(path) => Some(progress.suspend(|| load_rules_file(path, model_arg.max_size))?),
         None => None,
     };
     let mut options = Options::new(opts.today.unwrap_or_else(gambit_rules::today_utc));
@@ -35,10 +39,12 @@ pub(crate) fn threats(
     options.sources = Some(&loaded.sources);
     options.extra_rules = extra.as_ref().map(|(rules, _)| rules);
     let threats = gambit_rules::analyze(&model, &options);
-    render::print_diagnostics(&threats.diagnostics, &loaded.sources);
-    if let Some((_, sources)) = &extra {
-        render::print_diagnostics(&threats.extra_rule_diagnostics, sources);
-    }
+    progress.suspend(|| {
+        render::print_diagnostics(&threats.diagnostics, &loaded.sources);
+        if let Some((_, sources)) = &extra {
+            render::print_diagnostics(&threats.extra_rule_diagnostics, sources);
+        }
+    });
     if threats.has_errors() {
         return Err(Failure::bad_input(format!(
             "{} cannot be analyzed: fix the errors above first",

@@ -11,6 +11,7 @@ use gambit_rules::scoring::severity_rank;
 use crate::analysis;
 use crate::cli::CheckArgs;
 use crate::error::{CommandResult, Failure, Outcome};
+use crate::progress::Progress;
 use crate::sink;
 
 /// Reads a baseline report, within the same size limit as models.
@@ -29,7 +30,9 @@ fn read_baseline(path: &Path) -> Result<Baseline, Failure> {
 }
 
 pub(crate) fn run(args: &CheckArgs) -> CommandResult {
-    let analyzed = analysis::threats(&args.model, &args.threats, Scoring::Standard)?;
+    let progress = Progress::start("loading the model and finding threats");
+    let analyzed = analysis::threats(&args.model, &args.threats, Scoring::Standard, &progress)?;
+    drop(progress);
     let baseline = args.baseline.as_deref().map(read_baseline).transpose()?;
     let level = args.fail_on.severity();
     let threats = &analyzed.threats.threats;

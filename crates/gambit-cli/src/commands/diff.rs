@@ -11,6 +11,7 @@ use gambit_rules::Scoring;
 use crate::analysis;
 use crate::cli::{DiffArgs, ModelArg, PlainFormat, ThreatOptions};
 use crate::error::{CommandResult, Failure, Outcome};
+use crate::progress::Progress;
 use crate::sink;
 
 pub(crate) fn run(args: &DiffArgs) -> CommandResult {
@@ -35,8 +36,11 @@ pub(crate) fn run(args: &DiffArgs) -> CommandResult {
         }
         (None, None) => return Err(Failure::bad_input("give NEW, or --base GIT_REV")),
     };
-    let old = report_of(&old_arg, &args.threats)?;
-    let new = report_of(&new_arg, &args.threats)?;
+    let progress = Progress::start("analyzing the old model");
+    let old = report_of(&old_arg, &args.threats, &progress)?;
+    progress.stage("analyzing the new model");
+    let new = report_of(&new_arg, &args.threats, &progress)?;
+    drop(progress);
     let d = gambit_report::diff::diff(&old, &new);
     match args.format {
         PlainFormat::Json => sink::print_json(&d)?,
@@ -46,8 +50,12 @@ pub(crate) fn run(args: &DiffArgs) -> CommandResult {
 }
 
 /// A model's report as `analyze` builds it, with the model's own attackers.
-fn report_of(arg: &ModelArg, threats: &ThreatOptions) -> Result<Report, Failure> {
-    let analyzed = analysis::threats(arg, threats, Scoring::Standard)?;
+fn report_of(
+    arg: &ModelArg,
+    threats: &ThreatOptions,
+    progress: &Progress,
+) -> Result<Report, Failure> {
+    let analyzed = analysis::threats(arg, threats, Scoring::Standard, progress)?;
     Ok(gambit_report::assemble::report(
         &analyzed.model,
         analyzed.threats,
