@@ -40,3 +40,53 @@ pub(crate) fn run(cli: Cli) -> CommandResult {
         Command::Diff(args) => diff::run(&args),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// Every command's source, by file name.
+    const SOURCES: &[(&str, &str)] = &[
+        ("analyze.rs", include_str!("analyze.rs")),
+        ("blast_radius.rs", include_str!("blast_radius.rs")),
+        ("check.rs", include_str!("check.rs")),
+        ("chokepoints.rs", include_str!("chokepoints.rs")),
+        ("diagram.rs", include_str!("diagram.rs")),
+        ("diff.rs", include_str!("diff.rs")),
+        ("exposure.rs", include_str!("exposure.rs")),
+        ("init.rs", include_str!("init.rs")),
+        ("paths.rs", include_str!("paths.rs")),
+        ("rules.rs", include_str!("rules.rs")),
+        ("schema.rs", include_str!("schema.rs")),
+        ("tree.rs", include_str!("tree.rs")),
+        ("validate.rs", include_str!("validate.rs")),
+    ];
+
+    #[test]
+    fn no_command_imports_another() {
+        for (file, text) in SOURCES {
+            for needle in ["commands::", "super::"] {
+                assert!(
+                    !text.contains(needle),
+                    "{file} reaches into another command (`{needle}`): share through crate::analysis, crate::cli or crate::sink"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_command_file_is_checked() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/commands");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .expect("the commands folder")
+            .map(|e| {
+                e.expect("an entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .filter(|name| name.ends_with(".rs") && name != "mod.rs")
+            .collect();
+        files.sort();
+        let listed: Vec<&str> = SOURCES.iter().map(|(name, _)| *name).collect();
+        assert_eq!(files, listed);
+    }
+}
