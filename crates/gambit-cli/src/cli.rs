@@ -1,8 +1,12 @@
-//! The command-line interface: every command and flag, with its help text.
+//! The command-line interface: every command and flag, with its help text. The flags
+//! several commands share (model, attackers, threat options, output) are defined once
+//! here and flattened into each command's arguments.
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use gambit_model::ast::Date;
+use gambit_model::vocab::Severity;
 
 #[derive(Parser)]
 #[command(
@@ -66,38 +70,38 @@ pub(crate) enum Command {
     Schema,
     // --- rules commands (gambit-rules): analyze, check, rules ---
     /// Find the threats in a model, rated and explained, grouped by severity.
-    Analyze(crate::commands::analyze::AnalyzeArgs),
+    Analyze(AnalyzeArgs),
     /// The CI gate: exit 1 when an open threat is at or above a severity (default high).
-    Check(crate::commands::check::CheckArgs),
+    Check(CheckArgs),
     /// The rule catalog: `list` (default) or `explain RULE`.
     Rules {
         #[command(subcommand)]
-        command: Option<crate::commands::rules::RulesCommand>,
+        command: Option<RulesCommand>,
     },
     // --- end rules commands ---
     // --- graph commands (gambit-graph): paths, exposure, blast-radius, chokepoints, tree ---
     /// The k best attack paths to each crown-jewel goal (or to one asset).
-    Paths(crate::commands::paths::PathsArgs),
+    Paths(PathsArgs),
     /// Which assets each attacker can read or write, with the shortest path's length.
-    Exposure(crate::commands::exposure::ExposureArgs),
+    Exposure(ExposureArgs),
     /// All that an attacker with code execution on a component reaches.
-    BlastRadius(crate::commands::blast_radius::BlastRadiusArgs),
+    BlastRadius(BlastRadiusArgs),
     /// The smallest set of fixes that cuts every path to crown jewels.
-    Chokepoints(crate::commands::chokepoints::ChokepointsArgs),
+    Chokepoints(ChokepointsArgs),
     /// The AND/OR attack tree of a goal, with its evaluated effort and likelihood.
-    Tree(crate::commands::tree::TreeArgs),
+    Tree(TreeArgs),
     // --- end graph commands ---
     // --- report commands (gambit-report): diagram, diff ---
     /// The data-flow diagram (DOT, Mermaid, or SVG laid out without Graphviz).
-    Diagram(crate::commands::diagram::DiagramArgs),
+    Diagram(DiagramArgs),
     /// What changed between two versions of a model: threats, attack paths, exposure,
     /// choke points.
-    Diff(crate::commands::diff::DiffArgs),
+    Diff(DiffArgs),
     // --- end report commands ---
     /// Convert another tool's model (Threagile, Threat Dragon, pytm, OTM) to a Gambit model.
-    Import(crate::commands::import::ImportArgs),
+    Import(ImportArgs),
     /// Write the model in another format (Open Threat Model JSON).
-    Export(crate::commands::export::ExportArgs),
+    Export(ExportArgs),
 }
 
 /// The model to read, shared by every command that reads one.
@@ -117,6 +121,257 @@ pub(crate) struct ModelArg {
 pub(crate) enum DiagFormat {
     Text,
     Json,
+}
+
+/// Where a report goes, shared by the commands that can write a file.
+#[derive(Args, Clone)]
+pub(crate) struct OutputArg {
+    /// Write to FILE (atomically) instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Options every threat-analysis command shares.
+#[derive(Args, Clone)]
+pub(crate) struct ThreatOptions {
+    /// Custom rules to add: a YAML file with a top-level `rules:` list (see docs/custom-rules.md).
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// The date acceptances are checked against (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = gambit_rules::parse_date)]
+    pub today: Option<Date>,
+}
+
+/// Attacker flags shared by the graph commands.
+#[derive(Args, Clone)]
+pub(crate) struct AttackerArgs {
+    /// Who attacks: `internet`, `insider:ACTOR` or `compromised:COMPONENT` (repeatable;
+    /// overrides the model's `attackers:`).
+    #[arg(long = "attacker", value_name = "A")]
+    pub attackers: Vec<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum AnalyzeFormat {
+    /// Threats grouped by severity, then attack paths and choke points.
+    Text,
+    /// The report document of the CLI contract.
+    Json,
+    /// Compact, for a pull-request comment.
+    Markdown,
+    /// One self-contained page: risk matrix, diagram with clickable paths, threat table.
+    Html,
+    /// SARIF 2.1.0, each result at the line of the model element it concerns.
+    Sarif,
+    /// One row per threat, for issue trackers.
+    Csv,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ScoringArg {
+    /// Likelihood × impact only.
+    Standard,
+    /// Also five DREAD ratings per threat.
+    Dread,
+}
+
+#[derive(Args, Clone)]
+pub(crate) struct AnalyzeArgs {
+    #[command(flatten)]
+    pub model: ModelArg,
+    #[arg(long, value_enum, default_value_t = AnalyzeFormat::Text)]
+    pub format: AnalyzeFormat,
+    /// Add scores: `dread` adds damage, reproducibility, exploitability, affected users
+    /// and discoverability ratings to each threat.
+    #[arg(long, value_enum, default_value_t = ScoringArg::Standard)]
+    pub scoring: ScoringArg,
+    #[command(flatten)]
+    pub output: OutputArg,
+    #[command(flatten)]
+    pub threats: ThreatOptions,
+    #[command(flatten)]
+    pub attackers: AttackerArgs,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Level {
+    Low,
+    Medium,
+    Elevated,
+    High,
+    Critical,
+}
+
+impl Level {
+    pub fn severity(self) -> Severity {
+        match self {
+            Level::Low => Severity::Low,
+            Level::Medium => Severity::Medium,
+            Level::Elevated => Severity::Elevated,
+            Level::High => Severity::High,
+            Level::Critical => Severity::Critical,
+        }
+    }
+}
+
+#[derive(Args, Clone)]
+pub(crate) struct CheckArgs {
+    #[command(flatten)]
+    pub model: ModelArg,
+    /// Fail when an open threat is at or above this severity.
+    #[arg(long, value_enum, default_value_t = Level::High)]
+    pub fail_on: Level,
+    /// Only threats new since this baseline fail: a JSON file written by
+    /// `gambit analyze --format json` (new = not in it, reopened, or more severe).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    #[command(flatten)]
+    pub threats: ThreatOptions,
+}
+
+#[derive(Subcommand, Clone)]
+pub(crate) enum RulesCommand {
+    /// One rule a line: id, STRIDE letters, summary.
+    List {
+        /// `json` prints every rule's metadata as one JSON array.
+        #[arg(long, value_enum, default_value_t = PlainFormat::Text)]
+        format: PlainFormat,
+    },
+    /// A rule's documentation: what it finds, why it matters, an example, how to fix.
+    Explain {
+        /// The rule id, e.g. `unencrypted-communication` (a threat id `RULE@TARGET` works too).
+        rule: String,
+    },
+}
+
+/// Formats of the graph commands that draw.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum GraphFormat {
+    Text,
+    Json,
+    Dot,
+    Mermaid,
+}
+
+/// Text for people or JSON for tools.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum PlainFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args, Clone)]
+pub(crate) struct PathsArgs {
+    #[command(flatten)]
+    pub model: ModelArg,
+    #[command(flatten)]
+    pub attackers: AttackerArgs,
+    /// Only goals on this asset (read, write, admin on a component storing it).
+    #[arg(long, value_name = "ASSET")]
+    pub to: Option<String>,
+    /// How many paths per goal.
+    #[arg(short = 'k', default_value_t = 3, value_parser = at_least_one)]
+    pub k: usize,
+    #[arg(long, value_enum, default_value_t = GraphFormat::Text)]
+    pub format: GraphFormat,
+}
+
+#[derive(Args, Clone)]
+pub(crate) struct ExposureArgs {
+    #[command(flatten)]
+    pub model: ModelArg,
+    #[command(flatten)]
+    pub attackers: AttackerArgs,
+    #[arg(long, value_enum, default_value_t = PlainFormat::Text)]
+    pub format: PlainFormat,
+}
+
+#[derive(Args, Clone)]
+pub(crate) struct BlastRadiusArgs {
+    #[command(flatten)]
+    pub model: ModelArg,
+    /// The component the attacker executes code on.
+    pub component: String,
+    #[arg(long, value_enum, default_value_t = PlainFormat::Text)]
+    pub format: PlainFormat,
+}
+
+#[derive(Args, Clone)]
+pub(crate) struct ChokepointsArgs {
+    #[command(flatten)]
+    pub model: ModelArg,
+    #[command(flatten)]
+    pub attackers: AttackerArgs,
+    #[arg(long, value_enum, default_value_t = PlainFormat::Text)]
+    pub format: PlainFormat,
+}
+
+#[derive(Args, Clone)]
+pub(crate) struct TreeArgs {
+    #[command(flatten)]
+    pub model: ModelArg,
+    #[command(flatten)]
+    pub attackers: AttackerArgs,
+    /// The asset whose compromise is the root goal.
+    #[arg(long, value_name = "ASSET")]
+    pub goal: String,
+    #[arg(long, value_enum, default_value_t = GraphFormat::Text)]
+    pub format: GraphFormat,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DiagramFormat {
+    Dot,
+    Mermaid,
+    Svg,
+}
+
+#[derive(Args, Clone)]
+pub(crate) struct DiagramArgs {
+    #[command(flatten)]
+    pub model: ModelArg,
+    /// Output format. Without it: from the -o file's extension (.svg, .dot/.gv,
+    /// .mmd/.mermaid), else dot.
+    #[arg(long, value_enum)]
+    pub format: Option<DiagramFormat>,
+    /// Draw only this zone (and its sub-zones), with the elements it exchanges flows
+    /// with drawn faded: for large models.
+    #[arg(long, value_name = "ZONE")]
+    pub zone: Option<String>,
+    /// Highlight attack path N (1-based, in the order `gambit paths MODEL` lists them
+    /// with the same --attacker flags):
+    /// its components and flows in red, with numbered steps.
+    #[arg(long, value_name = "N")]
+    pub path: Option<usize>,
+    /// With --path: draw only the path's components and actors.
+    #[arg(long, requires = "path")]
+    pub path_only: bool,
+    /// With --path: the attackers whose paths are numbered, as for `gambit paths`.
+    #[command(flatten)]
+    pub attackers: AttackerArgs,
+    #[command(flatten)]
+    pub output: OutputArg,
+}
+
+#[derive(Args, Clone)]
+pub(crate) struct DiffArgs {
+    /// The old model; with --base, the model (compared with its version at GIT_REV).
+    #[command(flatten)]
+    pub old: ModelArg,
+    /// The new model.
+    #[arg(
+        value_name = "NEW",
+        required_unless_present = "base",
+        conflicts_with = "base"
+    )]
+    pub new: Option<PathBuf>,
+    /// Compare MODEL with its version at this git revision (branch, tag or commit).
+    #[arg(long, value_name = "GIT_REV")]
+    pub base: Option<String>,
+    #[arg(long, value_enum, default_value_t = PlainFormat::Text)]
+    pub format: PlainFormat,
+    #[command(flatten)]
+    pub threats: ThreatOptions,
 }
 
 fn parse_size(s: &str) -> Result<u64, String> {
@@ -155,4 +410,56 @@ mod tests {
         use clap::CommandFactory;
         Cli::command().debug_assert();
     }
+}
+
+/// `-k` counts paths: zero would silently mean one.
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("give at least 1 path per goal".to_owned()),
+        Ok(k) => Ok(k),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum ImportFormat {
+    /// Threagile's YAML model.
+    Threagile,
+    /// OWASP Threat Dragon v2 JSON.
+    ThreatDragon,
+    /// OWASP pytm's JSON.
+    Pytm,
+    /// Open Threat Model JSON.
+    Otm,
+}
+
+#[derive(Args, Clone)]
+pub(crate) struct ImportArgs {
+    /// The format of FILE.
+    #[arg(value_enum)]
+    pub format: ImportFormat,
+    /// The model to convert, or `-` for standard input.
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub output: OutputArg,
+    /// Do not list the facts that have no place in Gambit (they stay as comments).
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum ExportFormat {
+    /// Open Threat Model 0.2.0 JSON.
+    Otm,
+}
+
+#[derive(Args, Clone)]
+pub(crate) struct ExportArgs {
+    /// The format to write.
+    #[arg(value_enum)]
+    pub format: ExportFormat,
+    #[command(flatten)]
+    pub model: ModelArg,
+    #[command(flatten)]
+    pub output: OutputArg,
 }

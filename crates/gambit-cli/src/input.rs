@@ -61,7 +61,7 @@ pub(crate) fn model_or_exit(arg: &ModelArg) -> Result<(Loaded, Model), u8> {
         Some(model) => Ok((loaded, model)),
         None => {
             eprintln!(
-                "error: {} cannot be analysed: fix the errors above first",
+                "error: {} cannot be analyzed: fix the errors above first",
                 arg.model.display()
             );
             Err(crate::exit::BAD_INPUT)

@@ -1,27 +1,37 @@
 //! `gambit`: threat modeling as code. A thin command line over the library crates: it
-//! parses flags, reads input, calls the libraries and prints; it holds no analysis.
+//! parses flags, reads input, calls the libraries and writes what they render; it holds
+//! no analysis and no output format.
+//!
+//! Modules depend one way: `main` → `commands` (one file per command, none importing
+//! another) → `analysis` (what several commands run first), `sink` (where output goes),
+//! `input`, `render`, `output` → `cli` (every flag) and `error` (how a command ends).
 
+mod analysis;
 mod cli;
 mod commands;
+mod error;
 mod input;
 mod output;
+mod progress;
 mod render;
+mod sink;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-/// Exit codes of the CLI contract.
-pub(crate) mod exit {
-    pub const OK: u8 = 0;
-    /// `check` found a threat at or above the level; `validate` found errors.
-    pub const FINDINGS: u8 = 1;
-    /// The input could not be used.
-    pub const BAD_INPUT: u8 = 2;
-}
+/// The exit codes, where the modules that speak in codes look for them.
+pub(crate) use error::exit;
 
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
     args.color.write_global();
-    ExitCode::from(commands::run(args))
+    let code = match commands::run(args) {
+        Ok(outcome) => outcome.code(),
+        Err(failure) => {
+            failure.print();
+            failure.code
+        }
+    };
+    ExitCode::from(code)
 }

@@ -138,20 +138,3 @@ pub(crate) fn print_json(value: &serde_json::Value) {
         .and_then(|()| writeln!(out))
         .and_then(|()| out.flush());
 }
-
-/// Writes `text` to `path` atomically, or to standard output without one; the exit code.
-pub(crate) fn write_or_print(path: Option<&Path>, text: &str) -> u8 {
-    match path {
-        Some(path) => match write_atomic(path, text.as_bytes()) {
-            Ok(()) => crate::exit::OK,
-            Err(e) => {
-                eprintln!("error: cannot write {}: {e}", path.display());
-                crate::exit::BAD_INPUT
-            }
-        },
-        None => {
-            anstream::print!("{text}");
-            crate::exit::OK
-        }
-    }
-}

@@ -12,7 +12,7 @@ fn check(
 ) -> (
     gambit_import::Imported,
     gambit_model::Model,
-    gambit_rules::Analysis,
+    gambit_rules::ThreatAnalysis,
 ) {
     let imported = import(format, path, &fixture(path)).unwrap_or_else(|e| panic!("{e}"));
     let (model, analysis) = load_and_analyze(path, &imported.model);

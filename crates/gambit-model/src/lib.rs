@@ -69,6 +69,10 @@ fn drop_null_alternatives(value: &mut serde_json::Value) {
         _ => {}
     }
 }
+
+/// Large generated models, for benchmarks and scale tests only: behind the `synth`
+/// feature so the library users link has no generator in it.
+#[cfg(any(test, feature = "synth"))]
 pub mod synth;
 
 /// Counts the YAML parser's events in `text`, stopping at the first error: the cost of

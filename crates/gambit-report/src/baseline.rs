@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use gambit_model::vocab::{Severity, Vocab};
 use gambit_rules::Threat;
 use gambit_rules::scoring::severity_rank;
-use serde_json::Value;
+use serde::Deserialize;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Baseline {
@@ -23,40 +23,59 @@ struct Known {
     open: bool,
 }
 
-impl Baseline {
-    /// Reads the JSON text of `analyze --format json`.
-    pub fn parse(text: &str) -> Result<Baseline, String> {
-        let value: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
-        Baseline::from_json(&value)
-    }
+/// The part of a saved `analyze --format json` report a baseline reads; other keys are
+/// ignored, so reports of older and newer versions read alike.
+#[derive(Deserialize)]
+struct SavedReport {
+    threats: Option<Vec<SavedThreat>>,
+}
 
-    /// Reads an `analyze --format json` document: its `threats[]` ids, severities and
-    /// open flags (or statuses). Fails, saying where, on anything else.
-    pub fn from_json(value: &Value) -> Result<Baseline, String> {
-        let list = value
-            .get("threats")
-            .and_then(Value::as_array)
-            .ok_or("no `threats` list: expected the output of `gambit analyze --format json`")?;
-        let mut threats = HashMap::with_capacity(list.len());
-        for (i, t) in list.iter().enumerate() {
-            let id = t
-                .get("id")
-                .and_then(Value::as_str)
-                .ok_or_else(|| format!("threats[{i}] has no string `id`"))?;
-            let severity = t
-                .get("severity")
-                .and_then(Value::as_str)
-                .and_then(Severity::parse);
-            let open = match t.get("open").and_then(Value::as_bool) {
-                Some(open) => open,
-                None => matches!(
-                    t.get("status").and_then(Value::as_str),
-                    None | Some("open" | "in-progress")
-                ),
-            };
-            threats.insert(id.to_owned(), Known { severity, open });
+#[derive(Deserialize)]
+struct SavedThreat {
+    id: String,
+    /// An unknown severity is read as none (it can never have risen).
+    severity: Option<String>,
+    open: Option<bool>,
+    /// Reports without `open` say it by status.
+    status: Option<String>,
+}
+
+impl SavedThreat {
+    fn known(&self) -> Known {
+        Known {
+            severity: self.severity.as_deref().and_then(Severity::parse),
+            open: self.open.unwrap_or(matches!(
+                self.status.as_deref(),
+                None | Some("open" | "in-progress")
+            )),
         }
-        Ok(Baseline { threats })
+    }
+}
+
+impl Baseline {
+    /// Reads the JSON text of `analyze --format json`: its `threats[]` ids, severities
+    /// and open flags (or statuses). Fails, saying where, on anything else.
+    pub fn parse(text: &str) -> Result<Baseline, String> {
+        let json = &mut serde_json::Deserializer::from_str(text);
+        let saved: SavedReport = serde_path_to_error::deserialize(json).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            if inner.is_syntax() || inner.is_eof() {
+                format!("not JSON: {inner}")
+            } else {
+                format!("{path}: {inner}")
+            }
+        })?;
+        let list = saved
+            .threats
+            .ok_or("no `threats` list: expected the output of `gambit analyze --format json`")?;
+        let threats = list.into_iter().map(|t| {
+            let known = t.known();
+            (t.id, known)
+        });
+        Ok(Baseline {
+            threats: threats.collect(),
+        })
     }
 
     pub fn len(&self) -> usize {

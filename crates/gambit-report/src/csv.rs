@@ -2,7 +2,9 @@
 //! fields quoted when needed, quotes doubled); list fields joined with "; ".
 
 use gambit_model::vocab::Vocab;
-use gambit_rules::{Report, Threat};
+use gambit_rules::Threat;
+
+use crate::report::Report;
 
 use crate::escape::csv_field;
 

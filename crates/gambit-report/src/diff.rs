@@ -9,40 +9,96 @@
 //! count only as evidence that a path still exists: they are found by deviating from the
 //! best path, so they reshuffle whenever the best path changes, and equal-effort paths
 //! can swap places; reporting those moves would bury the real changes.
+//!
+//! The types' fields are in alphabetical order: the order of the keys of
+//! `diff --format json`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
-use gambit_model::vocab::Vocab;
-use gambit_rules::{Report, Threat};
+use gambit_graph::{AttackPath, Chokepoint, Exposure, GoalOut};
+use gambit_model::vocab::{RiskStatus, Severity, Vocab};
+use gambit_rules::Threat;
 use serde::Serialize;
-use serde_json::{Value, json};
+
+use crate::attack::goal_label;
+use crate::escape::plain;
+use crate::report::{Report, sorted_keys};
 
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
 pub struct ReportDiff {
-    pub threats: ThreatChanges,
-    pub attack_paths: Changes,
+    pub attack_paths: Changes<AttackPath>,
+    pub chokepoints: Changes<Chokepoint>,
     pub exposure: ExposureChanges,
-    pub chokepoints: Changes,
+    pub threats: ThreatChanges,
 }
 
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
 pub struct ThreatChanges {
-    pub added: Vec<Value>,
-    pub resolved: Vec<Value>,
-    pub changed: Vec<Value>,
+    pub added: Vec<ThreatSummary>,
+    pub changed: Vec<ThreatChange>,
+    pub resolved: Vec<ThreatSummary>,
 }
 
-#[derive(Clone, Debug, Default, Serialize, PartialEq)]
-pub struct Changes {
-    pub added: Vec<Value>,
-    pub removed: Vec<Value>,
+/// A threat added or resolved.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ThreatSummary {
+    pub id: String,
+    pub rule: String,
+    pub severity: Severity,
+    pub status: RiskStatus,
+    pub target: String,
+    pub title: String,
+}
+
+/// A threat whose severity, status or openness changed.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ThreatChange {
+    pub from: ThreatState,
+    pub id: String,
+    pub target: String,
+    pub title: String,
+    pub to: ThreatState,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, PartialEq)]
+pub struct ThreatState {
+    pub open: bool,
+    pub severity: Severity,
+    pub status: RiskStatus,
+}
+
+/// Graph results present in only one of the reports.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+#[serde(bound = "T: Serialize")]
+pub struct Changes<T> {
+    #[serde(serialize_with = "sorted_keys")]
+    pub added: Vec<T>,
+    #[serde(serialize_with = "sorted_keys")]
+    pub removed: Vec<T>,
+}
+
+impl<T> Default for Changes<T> {
+    fn default() -> Self {
+        Changes {
+            added: Vec::new(),
+            removed: Vec::new(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
 pub struct ExposureChanges {
-    pub gained: Vec<Value>,
-    pub lost: Vec<Value>,
+    pub gained: Vec<ExposureChange>,
+    pub lost: Vec<ExposureChange>,
+}
+
+/// Access to an asset one attacker gained or lost.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ExposureChange {
+    pub access: Vec<&'static str>,
+    pub asset: String,
+    pub attacker: String,
 }
 
 impl ReportDiff {
@@ -57,10 +113,6 @@ impl ReportDiff {
             && self.chokepoints.added.is_empty()
             && self.chokepoints.removed.is_empty()
     }
-
-    pub fn to_json(&self) -> Value {
-        serde_json::to_value(self).unwrap_or(Value::Null)
-    }
 }
 
 /// Compares two reports (`old` first).
@@ -69,33 +121,27 @@ pub fn diff(old: &Report, new: &Report) -> ReportDiff {
         threats: threats(&old.threats, &new.threats),
         attack_paths: paths(&old.attack_paths, &new.attack_paths),
         exposure: exposure(&old.exposure, &new.exposure),
-        chokepoints: by_key(&old.chokepoints, &new.chokepoints, |c| {
-            c.get("fix")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_owned()
-        }),
+        chokepoints: by_key(&old.chokepoints, &new.chokepoints, |c| c.fix.clone()),
     }
 }
 
-/// The best path of each goal.
-fn best(paths: &[Value]) -> Vec<Value> {
-    paths
-        .iter()
-        .filter(|p| p.get("rank").and_then(Value::as_u64).unwrap_or(1) == 1)
-        .cloned()
-        .collect()
+fn summary(t: &Threat) -> ThreatSummary {
+    ThreatSummary {
+        id: t.id.clone(),
+        rule: t.rule.clone(),
+        severity: t.severity,
+        status: t.status,
+        target: t.target.clone(),
+        title: t.title.clone(),
+    }
 }
 
-fn summary(t: &Threat) -> Value {
-    json!({
-        "id": t.id,
-        "rule": t.rule,
-        "title": t.title,
-        "target": t.target,
-        "severity": t.severity.as_str(),
-        "status": t.status.as_str(),
-    })
+fn state(t: &Threat) -> ThreatState {
+    ThreatState {
+        open: t.open,
+        severity: t.severity,
+        status: t.status,
+    }
 }
 
 fn threats(old: &[Threat], new: &[Threat]) -> ThreatChanges {
@@ -105,19 +151,13 @@ fn threats(old: &[Threat], new: &[Threat]) -> ThreatChanges {
     for (id, t) in &new_by {
         match old_by.get(id) {
             None => out.added.push(summary(t)),
-            Some(before)
-                if before.severity != t.severity
-                    || before.status != t.status
-                    || before.open != t.open =>
-            {
-                out.changed.push(json!({
-                    "id": id,
-                    "title": t.title,
-                    "target": t.target,
-                    "from": {"severity": before.severity.as_str(), "status": before.status.as_str(), "open": before.open},
-                    "to": {"severity": t.severity.as_str(), "status": t.status.as_str(), "open": t.open},
-                }));
-            }
+            Some(before) if state(before) != state(t) => out.changed.push(ThreatChange {
+                from: state(before),
+                id: (*id).to_owned(),
+                target: t.target.clone(),
+                title: t.title.clone(),
+                to: state(t),
+            }),
             Some(_) => {}
         }
     }
@@ -131,38 +171,29 @@ fn threats(old: &[Threat], new: &[Threat]) -> ThreatChanges {
 
 /// A path's identity: who, what goal, and every step (rank and scores left out, so a
 /// path that only moves in the ranking is not reported).
-fn path_key(p: &Value) -> String {
-    let steps: Vec<String> = p
-        .get("steps")
-        .and_then(Value::as_array)
-        .map(|s| {
-            s.iter()
-                .map(|st| {
-                    let f = |k: &str| st.get(k).and_then(Value::as_str).unwrap_or("");
-                    format!("{} {} via {}", f("gains"), f("on"), f("via"))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    format!(
-        "{} | {} | {}",
-        p.get("attacker").and_then(Value::as_str).unwrap_or(""),
-        p.get("goal").map(Value::to_string).unwrap_or_default(),
-        steps.join(" > ")
-    )
+type PathKey<'a> = (&'a str, &'a GoalOut, Vec<(&'static str, &'a str, &'a str)>);
+
+fn path_key(p: &AttackPath) -> PathKey<'_> {
+    let steps = p
+        .steps
+        .iter()
+        .map(|s| (s.gains, s.on.as_str(), s.via.as_str()))
+        .collect();
+    (p.attacker.as_str(), &p.goal, steps)
 }
 
-fn paths(old: &[Value], new: &[Value]) -> Changes {
-    let old_keys: BTreeSet<String> = old.iter().map(path_key).collect();
-    let new_keys: BTreeSet<String> = new.iter().map(path_key).collect();
-    let only = |from: &[Value], other: &BTreeSet<String>| {
+fn paths(old: &[AttackPath], new: &[AttackPath]) -> Changes<AttackPath> {
+    let old_keys: BTreeSet<PathKey<'_>> = old.iter().map(path_key).collect();
+    let new_keys: BTreeSet<PathKey<'_>> = new.iter().map(path_key).collect();
+    let only = |from: &[AttackPath], other: &BTreeSet<PathKey<'_>>| {
         let mut seen = BTreeSet::new();
-        best(from)
-            .into_iter()
+        from.iter()
+            .filter(|p| p.rank == 1)
             .filter(|p| {
                 let k = path_key(p);
                 !other.contains(&k) && seen.insert(k)
             })
+            .cloned()
             .collect::<Vec<_>>()
     };
     Changes {
@@ -171,62 +202,54 @@ fn paths(old: &[Value], new: &[Value]) -> Changes {
     }
 }
 
-fn by_key(old: &[Value], new: &[Value], key: impl Fn(&Value) -> String) -> Changes {
-    let old_keys: BTreeSet<String> = old.iter().map(&key).collect();
-    let new_keys: BTreeSet<String> = new.iter().map(&key).collect();
-    let mut out = Changes::default();
-    let mut seen = BTreeSet::new();
-    for v in new {
-        let k = key(v);
-        if !old_keys.contains(&k) && seen.insert(k) {
-            out.added.push(v.clone());
-        }
+fn by_key<T: Clone>(old: &[T], new: &[T], key: impl Fn(&T) -> String) -> Changes<T> {
+    let only = |from: &[T], other: &[T]| {
+        let other: BTreeSet<String> = other.iter().map(&key).collect();
+        let mut seen = BTreeSet::new();
+        from.iter()
+            .filter(|v| {
+                let k = key(v);
+                !other.contains(&k) && seen.insert(k)
+            })
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    Changes {
+        added: only(new, old),
+        removed: only(old, new),
     }
-    let mut seen = BTreeSet::new();
-    for v in old {
-        let k = key(v);
-        if !new_keys.contains(&k) && seen.insert(k) {
-            out.removed.push(v.clone());
-        }
-    }
-    out
 }
 
 /// (attacker, asset) -> access words.
-fn access_map(entries: &[Value]) -> BTreeMap<(String, String), BTreeSet<String>> {
-    let mut map: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+type AccessMap<'a> = BTreeMap<(&'a str, &'a str), BTreeSet<&'static str>>;
+
+fn access_map(entries: &[Exposure]) -> AccessMap<'_> {
+    let mut map = AccessMap::new();
     for e in entries {
-        let f = |k: &str| e.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
-        let words = e
-            .get("access")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default();
-        map.entry((f("attacker"), f("asset")))
+        map.entry((e.attacker.as_str(), e.asset.as_str()))
             .or_default()
-            .extend(words);
+            .extend(e.access.iter().copied());
     }
     map
 }
 
-fn exposure(old: &[Value], new: &[Value]) -> ExposureChanges {
+fn exposure(old: &[Exposure], new: &[Exposure]) -> ExposureChanges {
     let (before, after) = (access_map(old), access_map(new));
-    let difference = |a: &BTreeMap<(String, String), BTreeSet<String>>,
-                      b: &BTreeMap<(String, String), BTreeSet<String>>| {
+    let difference = |a: &AccessMap<'_>, b: &AccessMap<'_>| {
         let mut out = Vec::new();
         for ((attacker, asset), words) in a {
-            let other = b.get(&(attacker.clone(), asset.clone()));
-            let only: Vec<&String> = words
+            let other = b.get(&(*attacker, *asset));
+            let only: Vec<&'static str> = words
                 .iter()
-                .filter(|w| other.is_none_or(|o| !o.contains(*w)))
+                .copied()
+                .filter(|w| other.is_none_or(|o| !o.contains(w)))
                 .collect();
             if !only.is_empty() {
-                out.push(json!({"attacker": attacker, "asset": asset, "access": only}));
+                out.push(ExposureChange {
+                    access: only,
+                    asset: (*asset).to_owned(),
+                    attacker: (*attacker).to_owned(),
+                });
             }
         }
         out
@@ -243,54 +266,41 @@ pub fn text(d: &ReportDiff) -> String {
         return "No change in threats, attack paths, exposure or choke points.\n".to_owned();
     }
     let mut out = String::new();
-    let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
     let section = |out: &mut String, title: &str, lines: Vec<String>| {
         if !lines.is_empty() {
             let _ = writeln!(out, "{title}:");
             for l in lines {
-                let _ = writeln!(out, "  {l}");
+                let _ = writeln!(out, "  {}", plain(&l));
             }
         }
     };
-    let mut lines = Vec::new();
-    for t in &d.threats.added {
-        lines.push(format!(
-            "+ {:<9} {}  {}",
-            s(t, "severity"),
-            s(t, "id"),
-            s(t, "title")
-        ));
-    }
-    for t in &d.threats.resolved {
-        lines.push(format!(
-            "- {:<9} {}  {}",
-            s(t, "severity"),
-            s(t, "id"),
-            s(t, "title")
-        ));
-    }
+    let threat_line = |sign: &str, t: &ThreatSummary| {
+        format!("{sign} {:<9} {}  {}", t.severity.as_str(), t.id, t.title)
+    };
+    let mut lines: Vec<String> = d
+        .threats
+        .added
+        .iter()
+        .map(|t| threat_line("+", t))
+        .collect();
+    lines.extend(d.threats.resolved.iter().map(|t| threat_line("-", t)));
     for t in &d.threats.changed {
-        let from = t.get("from").cloned().unwrap_or_default();
-        let to = t.get("to").cloned().unwrap_or_default();
         lines.push(format!(
             "~ {}  {} {} -> {} {}",
-            s(t, "id"),
-            s(&from, "severity"),
-            s(&from, "status"),
-            s(&to, "severity"),
-            s(&to, "status")
+            t.id, t.from.severity, t.from.status, t.to.severity, t.to.status
         ));
     }
     section(&mut out, "Threats", lines);
-    let path_line = |sign: &str, p: &Value| {
-        let steps: Vec<String> = crate::markdown::steps(p)
+    let path_line = |sign: &str, p: &AttackPath| {
+        let steps: Vec<String> = p
+            .steps
             .iter()
-            .map(|st| format!("{} {}", s(st, "gains"), s(st, "on")))
+            .map(|st| format!("{} {}", st.gains, st.on))
             .collect();
         format!(
             "{sign} {} -> {}: {}",
-            s(p, "attacker"),
-            crate::markdown::goal_label(p),
+            p.attacker,
+            goal_label(p),
             steps.join(", ")
         )
     };
@@ -302,17 +312,12 @@ pub fn text(d: &ReportDiff) -> String {
         .collect();
     lines.extend(d.attack_paths.removed.iter().map(|p| path_line("-", p)));
     section(&mut out, "Attack paths", lines);
-    let exposure_line = |sign: &str, e: &Value| {
-        let access: Vec<&str> = e
-            .get("access")
-            .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
+    let exposure_line = |sign: &str, e: &ExposureChange| {
         format!(
             "{sign} {} can {} {}",
-            s(e, "attacker"),
-            access.join(" and "),
-            s(e, "asset")
+            e.attacker,
+            e.access.join(" and "),
+            e.asset
         )
     };
     let mut lines: Vec<String> = d
@@ -327,14 +332,9 @@ pub fn text(d: &ReportDiff) -> String {
         .chokepoints
         .added
         .iter()
-        .map(|c| format!("+ {}", s(c, "fix")))
+        .map(|c| format!("+ {}", c.fix))
         .collect();
-    lines.extend(
-        d.chokepoints
-            .removed
-            .iter()
-            .map(|c| format!("- {}", s(c, "fix"))),
-    );
+    lines.extend(d.chokepoints.removed.iter().map(|c| format!("- {}", c.fix)));
     section(&mut out, "Choke points", lines);
     out
 }

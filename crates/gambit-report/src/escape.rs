@@ -1,5 +1,26 @@
 //! Escaping for every output language, in one place so each is tested once.
 
+use std::borrow::Cow;
+
+/// Model text for a terminal or plain-text output: control characters (escape sequences
+/// that could recolour or rewrite a terminal, bells, backspaces) are removed, and line
+/// breaks and tabs become spaces so one field stays on its line. Borrowed when clean,
+/// which model text almost always is.
+pub fn plain(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .filter_map(|c| match c {
+                '\n' | '\r' | '\t' => Some(' '),
+                c if c.is_control() => None,
+                c => Some(c),
+            })
+            .collect(),
+    )
+}
+
 /// Text for XML/HTML element content and attribute values (both quote kinds).
 pub fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -19,7 +40,8 @@ pub fn xml(text: &str) -> String {
 }
 
 /// A DOT double-quoted string, quotes included. Newlines become the `\n` escape;
-/// backslashes are doubled so user text never forms a Graphviz escape (`\N`, `\l`).
+/// backslashes are doubled so user text never forms a Graphviz escape (`\N`, `\l`);
+/// other control characters are dropped.
 pub fn dot(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
@@ -28,7 +50,8 @@ pub fn dot(text: &str) -> String {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
-            '\r' => {}
+            '\t' => out.push(' '),
+            c if c.is_control() => {}
             c => out.push(c),
         }
     }
@@ -50,33 +73,29 @@ pub fn mermaid(text: &str) -> String {
             '|' => out.push_str("#124;"),
             '`' => out.push_str("#96;"),
             '\n' => out.push_str("<br/>"),
-            '\r' => {}
+            '\t' => out.push(' '),
+            c if c.is_control() => {}
             c => out.push(c),
         }
     }
     out
 }
 
-/// A Markdown table cell: pipes escaped, line breaks flattened.
+/// A Markdown table cell: pipes escaped, line breaks flattened, other control
+/// characters removed.
 pub fn markdown_cell(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
+    plain(text).replace('\\', "\\\\").replace('|', "\\|")
 }
 
 /// Inline Markdown text: characters that would start markup are backslash-escaped
 /// (`<` too, so no HTML gets through; `>` only quotes at a line start, which this never is).
 pub fn markdown_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    for c in plain(text).chars() {
         if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '|' | '#') {
             out.push('\\');
         }
-        if c == '\n' || c == '\r' {
-            out.push(' ');
-        } else {
-            out.push(c);
-        }
+        out.push(c);
     }
     out
 }
@@ -98,7 +117,7 @@ pub fn csv_field(text: &str) -> String {
 
 /// Text for a `<script type="application/json">` block: `<` is escaped so the data can
 /// never close the script element.
-pub fn json_in_script(value: &serde_json::Value) -> String {
+pub fn json_in_script<T: serde::Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string(value)
         .unwrap_or_else(|_| "null".to_owned())
         .replace('<', "\\u003c")
@@ -120,6 +139,7 @@ mod tests {
     fn dot_strings_cannot_break_out() {
         assert_eq!(dot(r#"say "hi"\N"#), r#""say \"hi\"\\N""#);
         assert_eq!(dot("two\nlines"), r#""two\nlines""#);
+        assert_eq!(dot("a\u{1b}[1mb\r"), r#""a[1mb""#);
     }
 
     #[test]
@@ -128,6 +148,7 @@ mod tests {
             mermaid(r#"a "b" <c> #d |e"#),
             "a #quot;b#quot; #lt;c#gt; #35;d #124;e"
         );
+        assert_eq!(mermaid("x->y\nz&\u{1b}"), "x-#gt;y<br/>z#amp;");
     }
 
     #[test]
@@ -143,6 +164,16 @@ mod tests {
     fn markdown_cells_escape_pipes() {
         assert_eq!(markdown_cell("a|b\nc"), "a\\|b c");
         assert_eq!(markdown_text("*x* [y]"), "\\*x\\* \\[y\\]");
+    }
+
+    #[test]
+    fn plain_text_and_markdown_drop_control_characters() {
+        let hostile = "db\u{1b}[31m red\u{7}\u{9b}2J\nnext\tcol";
+        assert_eq!(plain(hostile), "db[31m red2J next col");
+        assert!(matches!(plain("clean text"), Cow::Borrowed(_)));
+        for out in [markdown_cell(hostile), markdown_text(hostile)] {
+            assert!(!out.chars().any(char::is_control), "{out:?}");
+        }
     }
 
     #[test]

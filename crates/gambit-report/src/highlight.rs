@@ -1,11 +1,10 @@
 //! Which elements to draw in red: a plain list of ids (components, actors, flows), each
-//! with the numbers of the attack-path steps that touch it. Built from an attack path's
-//! JSON (the shape `analyze` and `paths` print), so diagrams do not depend on the attack
-//! graph's internals.
+//! with the numbers of the attack-path steps that touch it, built from an attack path.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-use gambit_model::{ElementId, Model};
+use gambit_graph::{AttackPath, Step};
+use gambit_model::{ElementId, Flow, Model};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Highlight {
@@ -50,54 +49,69 @@ impl Highlight {
         self.steps.keys().map(String::as_str)
     }
 
-    /// The components, actors and flows an attack path (`{"steps": [{"on", "via"}...]}`)
-    /// goes through, numbered by step. A step names the element it gains something `on`
-    /// and `via` what: a flow id, a vulnerability, or a phrase such as "db is public" or
-    /// "stored on db"; every word of it that is a component, actor or flow id counts.
-    pub fn from_path(model: &Model, path: &serde_json::Value) -> Self {
+    /// The components, actors and flows an attack path goes through, numbered by step
+    /// (see [`StepElements::of`]). A flow on the path puts both its ends on it.
+    pub fn from_path(model: &Model, path: &AttackPath) -> Self {
+        let elements = StepElements::new(model);
         let mut out = Highlight::default();
-        let flow_ids: std::collections::HashSet<&str> =
-            model.flows.iter().map(|f| f.id.as_str()).collect();
-        let drawable = |word: &str| {
-            flow_ids.contains(word)
-                || matches!(
-                    model.lookup(word),
-                    Some(ElementId::Component(_) | ElementId::Actor(_))
-                )
-        };
-        let steps = path.get("steps").and_then(serde_json::Value::as_array);
-        for (i, step) in steps.into_iter().flatten().enumerate() {
-            let text = |key: &str| {
-                step.get(key)
-                    .and_then(serde_json::Value::as_str)
-                    .unwrap_or("")
-            };
-            let via = text("via");
-            let mut words: Vec<&str> = vec![text("on"), via];
-            words.extend(
-                via.split_whitespace()
-                    .map(|w| w.trim_matches(|c: char| c == ',' || c == '(' || c == ')')),
-            );
-            for word in words {
-                if !word.is_empty() && drawable(word) {
-                    out.add_step(word, i + 1);
-                    // A flow on the path puts both its ends on it.
-                    if let Some(flow) = model.flows.iter().find(|f| f.id == word) {
-                        for end in [flow.from, flow.to] {
-                            out.steps
-                                .entry(model.endpoint_name(end).to_owned())
-                                .or_default();
-                        }
+        for (i, step) in path.steps.iter().enumerate() {
+            for id in elements.of(step) {
+                out.add_step(id, i + 1);
+                if let Some(flow) = elements.flows.get(id) {
+                    for end in [flow.from, flow.to] {
+                        out.steps
+                            .entry(model.endpoint_name(end).to_owned())
+                            .or_default();
                     }
                 }
             }
         }
         out
     }
+}
 
-    /// As JSON `{"web": [1, 3], ...}`, for the HTML report's script.
-    pub fn to_json(&self) -> serde_json::Value {
-        serde_json::to_value(&self.steps).unwrap_or(serde_json::Value::Null)
+/// Written as `{"web": [1, 3], ...}`, for the HTML report's script.
+impl serde::Serialize for Highlight {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.steps.serialize(serializer)
+    }
+}
+
+/// Finds the drawable elements (components, actors, flows) attack-path steps use.
+pub struct StepElements<'m> {
+    model: &'m Model,
+    flows: HashMap<&'m str, &'m Flow>,
+}
+
+impl<'m> StepElements<'m> {
+    pub fn new(model: &'m Model) -> Self {
+        let flows = model.flows.iter().map(|f| (f.id.as_str(), f)).collect();
+        StepElements { model, flows }
+    }
+
+    /// The drawable elements one step uses: the element it gains something `on`, and
+    /// the component, flow and actor ids the step carries (never its prose).
+    pub fn of<'s>(&self, step: &'s Step) -> Vec<&'s str> {
+        let drawable = |word: &str| {
+            self.flows.contains_key(word)
+                || matches!(
+                    self.model.lookup(word),
+                    Some(ElementId::Component(_) | ElementId::Actor(_))
+                )
+        };
+        let used = &step.elements;
+        let mut ids: Vec<&'s str> = [
+            Some(step.on.as_str()),
+            used.component.as_deref(),
+            used.flow.as_deref(),
+            used.actor.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|id| drawable(id))
+        .collect();
+        ids.dedup();
+        ids
     }
 }
 
@@ -112,20 +126,53 @@ mod tests {
             .expect("valid model")
     }
 
+    /// A step gaining something on `on` that uses `used`: a flow id when it has an
+    /// arrow, otherwise a component id.
+    fn step(on: &str, used: &str) -> Step {
+        let mut elements = gambit_graph::StepElements::default();
+        if used.contains("->") {
+            elements.flow = Some(used.into());
+        } else if !used.is_empty() {
+            elements.component = Some(used.into());
+        }
+        Step {
+            gains: "exec",
+            on: on.into(),
+            technique: "-",
+            via: format!("prose that is never parsed: {used}"),
+            elements,
+            likelihood: 1.0,
+            effort: 1.0,
+        }
+    }
+
+    fn path(steps: Vec<Step>) -> AttackPath {
+        AttackPath {
+            attacker: "internet".into(),
+            goal: gambit_graph::GoalOut {
+                access: "read",
+                asset: "secret".into(),
+                component: None,
+            },
+            likelihood: 1.0,
+            effort: 1.0,
+            steps,
+            rank: 1,
+        }
+    }
+
     #[test]
     fn a_path_highlights_components_and_flows_with_step_numbers() {
-        let path = serde_json::json!({"steps": [
-            {"gains": "exec", "on": "web", "via": "web is public"},
-            {"gains": "reach", "on": "db", "via": "web->db"},
-            {"gains": "read", "on": "secret", "via": "stored on db"},
-        ]});
-        let hl = Highlight::from_path(&model(), &path);
+        let p = path(vec![
+            step("web", "web"),
+            step("db", "web->db"),
+            step("secret", "db"),
+        ]);
+        let hl = Highlight::from_path(&model(), &p);
         assert_eq!(hl.steps_of("web"), vec![1]);
         assert_eq!(hl.steps_of("web->db"), vec![2]);
         assert_eq!(hl.steps_of("db"), vec![2, 3]);
-        let via_flow =
-            serde_json::json!({"steps": [{"gains": "taint", "on": "x", "via": "web->db"}]});
-        let hl = Highlight::from_path(&model(), &via_flow);
+        let hl = Highlight::from_path(&model(), &path(vec![step("x", "web->db")]));
         assert!(
             hl.contains("web") && hl.contains("db"),
             "a flow brings its ends"
@@ -136,8 +183,9 @@ mod tests {
     }
 
     #[test]
-    fn malformed_paths_highlight_nothing() {
-        assert!(Highlight::from_path(&model(), &serde_json::json!({"steps": 3})).is_empty());
-        assert!(Highlight::from_path(&model(), &serde_json::json!(null)).is_empty());
+    fn a_path_of_unknown_words_highlights_nothing() {
+        let p = path(vec![step("nowhere", "")]);
+        assert!(Highlight::from_path(&model(), &p).is_empty());
+        assert!(Highlight::from_path(&model(), &path(vec![])).is_empty());
     }
 }

@@ -10,15 +10,17 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use gambit_graph::AttackPath;
 use gambit_model::Model;
 use gambit_model::vocab::{Impact, Likelihood, RiskStatus, Severity, Stride, Vocab};
-use gambit_rules::{Report, Threat, scoring};
-use serde_json::{Value, json};
+use gambit_rules::{Threat, scoring};
+use serde::Serialize;
 
+use crate::attack::{path_title, shortest_paths};
 use crate::diagram::{self, DiagramOptions, Scene};
 use crate::escape::{json_in_script, xml as esc};
 use crate::highlight::Highlight;
-use crate::markdown::{goal_label, shortest_paths, steps};
+use crate::report::Report;
 
 const CSS: &str = include_str!("html/report.css");
 const JS: &str = include_str!("html/report.js");
@@ -42,7 +44,9 @@ pub fn html(report: &Report, model: &Model) -> String {
         esc(&report.gambit_version),
         esc(&report.model.digest)
     );
-    let data = json!({"paths": path_data(report, model)});
+    let data = ScriptData {
+        paths: path_data(report, model),
+    };
     let _ = writeln!(
         out,
         "<script type=\"application/json\" id=\"gambit-data\">{}</script>",
@@ -195,16 +199,32 @@ fn matrix(out: &mut String, report: &Report) {
     out.push_str("</tbody></table></section>\n");
 }
 
+/// What the page's script reads (fields alphabetical, as JSON keys have always been).
+#[derive(Serialize)]
+struct ScriptData {
+    paths: Vec<PathData>,
+}
+
+/// One listed path: the elements it highlights with their steps, and its title.
+#[derive(Serialize)]
+struct PathData {
+    highlight: Highlight,
+    label: String,
+}
+
 /// For the script: each listed path with the elements it highlights and their steps.
-fn path_data(report: &Report, model: &Model) -> Vec<Value> {
+fn path_data(report: &Report, model: &Model) -> Vec<PathData> {
     shortest_first(report)
         .iter()
-        .map(|p| json!({"label": path_title(p), "highlight": Highlight::from_path(model, p).to_json()}))
+        .map(|p| PathData {
+            highlight: Highlight::from_path(model, p),
+            label: path_title(p),
+        })
         .collect()
 }
 
 /// Every path of the report: each goal's best first (shortest first), then the others.
-fn shortest_first(report: &Report) -> Vec<&Value> {
+fn shortest_first(report: &Report) -> Vec<&AttackPath> {
     let mut list = shortest_paths(report);
     for p in &report.attack_paths {
         if !list.iter().any(|q| std::ptr::eq(*q, p)) {
@@ -212,14 +232,6 @@ fn shortest_first(report: &Report) -> Vec<&Value> {
         }
     }
     list
-}
-
-fn path_title(p: &Value) -> String {
-    format!(
-        "{} → {}",
-        p.get("attacker").and_then(Value::as_str).unwrap_or("?"),
-        goal_label(p)
-    )
 }
 
 fn diagram_section(out: &mut String, report: &Report, model: &Model) {
@@ -242,9 +254,8 @@ fn diagram_section(out: &mut String, report: &Report, model: &Model) {
     }
     out.push_str("<ul class=\"paths\">\n");
     for (i, p) in paths.iter().enumerate() {
-        let n = steps(p).len();
-        let num = |k: &str| p.get(k).and_then(Value::as_f64).unwrap_or(0.0);
-        let rank = p.get("rank").and_then(Value::as_u64).unwrap_or(1);
+        let n = p.steps.len();
+        let rank = p.rank;
         let _ = write!(
             out,
             "<li><button type=\"button\" class=\"path-btn\" data-path=\"{i}\" aria-pressed=\"false\"><span class=\"goal\">{}</span><span class=\"meta\">{} · {n} step{} · effort {} · likelihood {}</span><ol>",
@@ -255,18 +266,17 @@ fn diagram_section(out: &mut String, report: &Report, model: &Model) {
                 format!("alternative {rank}")
             },
             if n == 1 { "" } else { "s" },
-            num("effort"),
-            num("likelihood"),
+            p.effort,
+            p.likelihood,
         );
-        for s in steps(p) {
-            let text = |k: &str| s.get(k).and_then(Value::as_str).unwrap_or("");
+        for s in &p.steps {
             let _ = write!(
                 out,
                 "<li>{} <code>{}</code> via {} <span class=\"muted\">{}</span></li>",
-                esc(text("gains")),
-                esc(text("on")),
-                esc(text("via")),
-                esc(text("technique"))
+                esc(s.gains),
+                esc(&s.on),
+                esc(&s.via),
+                esc(s.technique)
             );
         }
         out.push_str("</ol></button></li>\n");
@@ -406,20 +416,19 @@ fn chokepoints(out: &mut String, report: &Report) {
     let max = report
         .chokepoints
         .iter()
-        .filter_map(|c| c.get("cuts").and_then(Value::as_u64))
+        .map(|c| c.cuts)
         .max()
         .unwrap_or(1)
         .max(1);
     for (i, c) in report.chokepoints.iter().enumerate() {
-        let text = |k: &str| c.get(k).and_then(Value::as_str).unwrap_or("");
-        let cuts = c.get("cuts").and_then(Value::as_u64).unwrap_or(0);
+        let cuts = c.cuts;
         let _ = writeln!(
             out,
             "<tr><td>{}</td><td><strong>{}</strong></td><td>{}</td><td><code>{}</code></td><td><span class=\"bar\" style=\"width:{}px\"></span> {cuts}</td></tr>",
             i + 1,
-            esc(text("fix")),
-            esc(text("kind")),
-            esc(text("target")),
+            esc(&c.fix),
+            esc(c.kind),
+            esc(&c.target),
             (cuts * 80 / max).max(4),
         );
     }
@@ -428,11 +437,9 @@ fn chokepoints(out: &mut String, report: &Report) {
 
 fn exposure(out: &mut String, report: &Report, model: &Model) {
     out.push_str("<section id=\"exposure\"><h2>Exposure by asset</h2>\n");
-    let mut by_asset: BTreeMap<&str, Vec<&Value>> = BTreeMap::new();
+    let mut by_asset: BTreeMap<&str, Vec<&gambit_graph::Exposure>> = BTreeMap::new();
     for e in &report.exposure {
-        if let Some(a) = e.get("asset").and_then(Value::as_str) {
-            by_asset.entry(a).or_default().push(e);
-        }
+        by_asset.entry(e.asset.as_str()).or_default().push(e);
     }
     out.push_str("<table><thead><tr><th>asset</th><th>classification</th><th>crown jewel</th><th>attacker</th><th>access</th><th>steps</th></tr></thead><tbody>\n");
     let mut assets: Vec<&gambit_model::Asset> = model.assets.iter().collect();
@@ -456,17 +463,12 @@ fn exposure(out: &mut String, report: &Report, model: &Model) {
             );
         }
         for e in entries {
-            let access: Vec<&str> = e
-                .get("access")
-                .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(Value::as_str).collect())
-                .unwrap_or_default();
             let _ = writeln!(
                 out,
                 "<tr>{first}<td>{}</td><td class=\"onpath\">{}</td><td>{}</td></tr>",
-                esc(e.get("attacker").and_then(Value::as_str).unwrap_or("")),
-                esc(&access.join(", ")),
-                e.get("steps").and_then(Value::as_u64).unwrap_or(0)
+                esc(&e.attacker),
+                esc(&e.access.join(", ")),
+                e.steps
             );
         }
     }

@@ -5,14 +5,16 @@
 use std::fmt::Write;
 
 use gambit_model::vocab::{Severity, Vocab};
-use gambit_rules::{Report, Threat};
+use gambit_rules::Threat;
 
 use gambit_model::Model;
 
+use crate::attack::{goal_label, shortest_paths};
 use crate::baseline::Baseline;
 use crate::diagram::{DiagramOptions, Focus};
 use crate::escape::{markdown_cell as cell, markdown_text as text};
 use crate::highlight::Highlight;
+use crate::report::Report;
 
 /// What to put in the comment.
 #[derive(Clone, Debug)]
@@ -173,55 +175,6 @@ fn threats(out: &mut String, report: &Report, options: &MarkdownOptions) {
     out.push('\n');
 }
 
-fn str_of<'a>(v: &'a serde_json::Value, key: &str) -> &'a str {
-    v.get(key).and_then(serde_json::Value::as_str).unwrap_or("")
-}
-
-fn num_of(v: &serde_json::Value, key: &str) -> f64 {
-    v.get(key)
-        .and_then(serde_json::Value::as_f64)
-        .unwrap_or(0.0)
-}
-
-/// "read card-tokens", or "admin db (stores card-tokens)".
-pub(crate) fn goal_label(path: &serde_json::Value) -> String {
-    let goal = path.get("goal").cloned().unwrap_or_default();
-    let asset = str_of(&goal, "asset");
-    match goal.get("component").and_then(serde_json::Value::as_str) {
-        Some(c) => format!("admin {c} (stores {asset})"),
-        None => format!("{} {asset}", str_of(&goal, "access")),
-    }
-}
-
-pub(crate) fn steps(path: &serde_json::Value) -> &[serde_json::Value] {
-    path.get("steps")
-        .and_then(serde_json::Value::as_array)
-        .map_or(&[], Vec::as_slice)
-}
-
-/// The best path of each attacker and goal, shortest (fewest steps, least effort) first.
-pub(crate) fn shortest_paths(report: &Report) -> Vec<&serde_json::Value> {
-    let mut best: Vec<&serde_json::Value> = report
-        .attack_paths
-        .iter()
-        .filter(|p| {
-            p.get("rank")
-                .and_then(serde_json::Value::as_u64)
-                .unwrap_or(1)
-                == 1
-        })
-        .collect();
-    best.sort_by(|a, b| {
-        steps(a)
-            .len()
-            .cmp(&steps(b).len())
-            .then(num_of(a, "effort").total_cmp(&num_of(b, "effort")))
-            .then(str_of(a, "attacker").cmp(str_of(b, "attacker")))
-            .then(goal_label(a).cmp(&goal_label(b)))
-    });
-    best
-}
-
 fn paths(out: &mut String, report: &Report, max: usize) {
     out.push_str("### Shortest paths to crown jewels\n\n");
     let best = shortest_paths(report);
@@ -233,15 +186,15 @@ fn paths(out: &mut String, report: &Report, max: usize) {
         let _ = writeln!(
             out,
             "**{} → {}** ({} step{}, effort {}, likelihood {})\n",
-            text(str_of(p, "attacker")),
+            text(&p.attacker),
             text(&goal_label(p)),
-            steps(p).len(),
-            plural(steps(p).len()),
-            num_of(p, "effort"),
-            num_of(p, "likelihood"),
+            p.steps.len(),
+            plural(p.steps.len()),
+            p.effort,
+            p.likelihood,
         );
-        for (i, s) in steps(p).iter().enumerate() {
-            let technique = str_of(s, "technique");
+        for (i, s) in p.steps.iter().enumerate() {
+            let technique = s.technique;
             let technique = if technique.is_empty() || technique == "-" {
                 String::new()
             } else {
@@ -251,9 +204,9 @@ fn paths(out: &mut String, report: &Report, max: usize) {
                 out,
                 "{}. {} `{}` via {}{technique}",
                 i + 1,
-                cell(str_of(s, "gains")),
-                cell(str_of(s, "on")),
-                text(str_of(s, "via")),
+                cell(s.gains),
+                cell(&s.on),
+                text(&s.via),
             );
         }
         out.push('\n');
@@ -300,17 +253,14 @@ fn chokepoints(out: &mut String, report: &Report) {
     out.push_str("Fix these first: together they cut every path to the crown jewels.\n\n");
     out.push_str("| # | fix | kind | cuts |\n|---:|---|---|---:|\n");
     for (i, c) in report.chokepoints.iter().enumerate() {
-        let cuts = c
-            .get("cuts")
-            .and_then(serde_json::Value::as_u64)
-            .unwrap_or(0);
+        let cuts = c.cuts;
         let _ = writeln!(
             out,
             "| {} | {} | {} | {cuts} path{} |",
             i + 1,
-            cell(str_of(c, "fix")),
-            cell(str_of(c, "kind")),
-            plural(cuts as usize)
+            cell(&c.fix),
+            cell(c.kind),
+            plural(cuts)
         );
     }
     out.push('\n');

@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 
 use gambit_model::vocab::{Severity, Stride, Vocab};
 use gambit_model::{ElementId, Model, SourceMap, Span};
-use gambit_rules::{Report, Threat, registry, scoring};
+use gambit_rules::{Threat, registry, scoring};
+
+use crate::report::Report;
 use serde_json::{Value, json};
 
 pub const SCHEMA_URI: &str =
@@ -19,19 +21,9 @@ pub const SCHEMA_URI: &str =
 /// The fingerprint key: the threat id is stable across runs and versions.
 pub const FINGERPRINT: &str = "gambitThreatId/v1";
 
-/// SARIF with locations relative to the current directory.
-pub fn sarif(report: &Report, model: &Model, sources: &SourceMap) -> Value {
-    let cwd = std::env::current_dir().ok();
-    sarif_relative_to(report, model, sources, cwd.as_deref())
-}
-
-/// SARIF with file locations made relative to `base` where they lie under it.
-pub fn sarif_relative_to(
-    report: &Report,
-    model: &Model,
-    sources: &SourceMap,
-    base: Option<&Path>,
-) -> Value {
+/// The SARIF log, with file locations made relative to `base` (the CLI passes the
+/// current directory) where they lie under it, `file://` URIs elsewhere.
+pub fn sarif(report: &Report, model: &Model, sources: &SourceMap, base: Option<&Path>) -> Value {
     let rules = catalog(report, model);
     let index: BTreeMap<&str, usize> = rules
         .iter()
@@ -51,7 +43,6 @@ pub fn sarif_relative_to(
                 "name": "Gambit",
                 "version": report.gambit_version,
                 "semanticVersion": report.gambit_version,
-                "informationUri": env!("CARGO_PKG_REPOSITORY"),
                 "rules": rules.iter().map(RuleEntry::to_json).collect::<Vec<_>>(),
             }},
             "columnKind": "unicodeCodePoints",

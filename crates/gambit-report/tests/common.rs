@@ -42,13 +42,13 @@ pub fn stem(name: &str) -> String {
 
 /// The full report of an example, built as `analyze` builds it, on a fixed date so
 /// expiring acceptances do not change snapshots.
-pub fn report(name: &str) -> (gambit_rules::Report, Model, SourceMap) {
+pub fn report(name: &str) -> (gambit_report::Report, Model, SourceMap) {
     let (model, sources) = load(name);
     let report = report_of(&model, &sources);
     (report, model, sources)
 }
 
-pub fn report_of(model: &Model, sources: &SourceMap) -> gambit_rules::Report {
+pub fn report_of(model: &Model, sources: &SourceMap) -> gambit_report::Report {
     let today = gambit_rules::parse_date("2026-11-28").expect("a date");
     let mut options = gambit_rules::Options::new(today);
     options.sources = Some(sources);

@@ -250,10 +250,33 @@ fn an_unknown_zone_is_an_error_with_a_suggestion() {
 #[test]
 fn a_highlighted_path_is_red_and_numbered_in_every_format() {
     let (model, _) = common::load("acme-shop.yaml");
-    let path = serde_json::json!({"steps": [
-        {"gains": "exec", "on": "web", "technique": "T1190", "via": "CVE-2021-23017"},
-        {"gains": "reach", "on": "db", "technique": "T1021", "via": "web->db"},
-    ]});
+    let step = |gains, on: &str, technique, via: &str| gambit_graph::Step {
+        gains,
+        on: on.into(),
+        technique,
+        via: via.into(),
+        elements: gambit_graph::StepElements {
+            flow: via.contains("->").then(|| via.to_owned()),
+            ..Default::default()
+        },
+        likelihood: 1.0,
+        effort: 1.0,
+    };
+    let path = gambit_graph::AttackPath {
+        attacker: "internet".into(),
+        goal: gambit_graph::GoalOut {
+            access: "read",
+            asset: "card-tokens".into(),
+            component: None,
+        },
+        likelihood: 1.0,
+        effort: 2.0,
+        steps: vec![
+            step("exec", "web", "T1190", "CVE-2021-23017"),
+            step("reach", "db", "T1021", "web->db"),
+        ],
+        rank: 1,
+    };
     let options = DiagramOptions {
         highlight: Highlight::from_path(&model, &path),
         ..Default::default()

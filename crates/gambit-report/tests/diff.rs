@@ -4,10 +4,10 @@
 
 mod common;
 
+use gambit_graph::AttackPath;
 use gambit_report::diff::{self, ReportDiff};
-use serde_json::Value;
 
-fn report_of_text(text: &str) -> gambit_rules::Report {
+fn report_of_text(text: &str) -> gambit_report::Report {
     let loaded = gambit_model::load_str("m.yaml", text.to_owned(), None, Default::default());
     let model = loaded
         .model
@@ -15,12 +15,14 @@ fn report_of_text(text: &str) -> gambit_rules::Report {
     common::report_of(&model, &loaded.sources)
 }
 
-fn uses(path: &Value, via: &str) -> bool {
-    path["steps"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .any(|s| s["elements"]["vulnerability"] == via)
+fn uses(path: &AttackPath, via: &str) -> bool {
+    path.steps
+        .iter()
+        .any(|s| s.elements.vulnerability.as_deref() == Some(via))
+}
+
+fn json_of(path: &AttackPath) -> String {
+    serde_json::to_string(path).expect("JSON")
 }
 
 fn acme() -> String {
@@ -39,28 +41,17 @@ fn patching_the_exploited_vulnerability_removes_exactly_the_paths_that_used_it()
     let d = diff::diff(&before, &after);
 
     let cve = "CVE-2021-23017";
-    let best = |r: &gambit_rules::Report| -> Vec<Value> {
-        r.attack_paths
-            .iter()
-            .filter(|p| p["rank"] == 1)
-            .cloned()
-            .collect()
-    };
-    let used: Vec<Value> = best(&before).into_iter().filter(|p| uses(p, cve)).collect();
+    let best = |r: &gambit_report::Report| -> Vec<AttackPath> { r.best_paths().cloned().collect() };
+    let used: Vec<AttackPath> = best(&before).into_iter().filter(|p| uses(p, cve)).collect();
     assert!(!used.is_empty(), "some best path exploits {cve}");
     assert!(best(&before).len() > used.len(), "some best path does not");
-    let mut removed: Vec<String> = d
-        .attack_paths
-        .removed
-        .iter()
-        .map(Value::to_string)
-        .collect();
+    let mut removed: Vec<String> = d.attack_paths.removed.iter().map(json_of).collect();
     // Every best path that did not use it is still there, at some rank.
     for p in best(&before).iter().filter(|p| !uses(p, cve)) {
-        let same = |q: &Value| q["goal"] == p["goal"] && q["steps"] == p["steps"];
-        assert!(after.attack_paths.iter().any(same), "still possible: {p}");
+        let same = |q: &AttackPath| q.goal == p.goal && q.steps == p.steps;
+        assert!(after.attack_paths.iter().any(same), "still possible: {p:?}");
     }
-    let mut expected: Vec<String> = used.iter().map(Value::to_string).collect();
+    let mut expected: Vec<String> = used.iter().map(json_of).collect();
     removed.sort();
     expected.sort();
     assert_eq!(
@@ -74,37 +65,24 @@ fn patching_the_exploited_vulnerability_removes_exactly_the_paths_that_used_it()
     // The goals it served are still reached, another way (the support agent).
     // Every goal they served is now reached another way, or no longer at all.
     for p in &used {
-        let still = best(&after).iter().any(|q| q["goal"] == p["goal"]);
-        let asset = p["goal"]["asset"].as_str().unwrap_or("");
-        let access = p["goal"]["access"].as_str().unwrap_or("");
-        let lost = d.exposure.lost.iter().any(|e| {
-            e["asset"] == asset
-                && e["access"]
-                    .as_array()
-                    .is_some_and(|a| a.iter().any(|x| x == access))
-        });
+        let still = best(&after).iter().any(|q| q.goal == p.goal);
+        let lost = d
+            .exposure
+            .lost
+            .iter()
+            .any(|e| e.asset == p.goal.asset && e.access.contains(&p.goal.access));
         assert!(
             still || lost,
-            "goal {} is either still reached or its exposure is lost",
-            p["goal"]
+            "goal {:?} is either still reached or its exposure is lost",
+            p.goal
         );
     }
-    let resolved: Vec<&str> = d
-        .threats
-        .resolved
-        .iter()
-        .filter_map(|t| t["id"].as_str())
-        .collect();
+    let resolved: Vec<&str> = d.threats.resolved.iter().map(|t| t.id.as_str()).collect();
     assert!(
         resolved.contains(&"exploitable-vulnerability@web"),
         "{resolved:?}"
     );
-    assert!(
-        d.chokepoints
-            .removed
-            .iter()
-            .any(|c| c["fix"].as_str().is_some_and(|f| f.contains(cve)))
-    );
+    assert!(d.chokepoints.removed.iter().any(|c| c.fix.contains(cve)));
     let text = diff::text(&d);
     assert!(
         text.contains("- ") && text.contains("exploitable-vulnerability@web"),
@@ -121,7 +99,7 @@ fn the_same_model_diffs_empty() {
     assert_eq!(d, ReportDiff::default());
     assert!(diff::text(&d).starts_with("No change"));
     assert_eq!(
-        d.to_json(),
+        serde_json::to_value(&d).expect("JSON"),
         serde_json::json!({"threats": {"added": [], "resolved": [], "changed": []},
             "attack_paths": {"added": [], "removed": []},
             "exposure": {"gained": [], "lost": []},
@@ -145,27 +123,22 @@ fn threats_added_resolved_and_changed() {
         );
     let (before, after) = (report_of_text(&before_text), report_of_text(&after_text));
     let d = diff::diff(&before, &after);
-    let added: Vec<&str> = d
-        .threats
-        .added
-        .iter()
-        .filter_map(|t| t["id"].as_str())
-        .collect();
+    let added: Vec<&str> = d.threats.added.iter().map(|t| t.id.as_str()).collect();
     assert!(added.contains(&"public-datastore@db"), "{added:?}");
     let changed = d
         .threats
         .changed
         .iter()
-        .find(|t| t["id"] == "unencrypted-communication@web->db")
+        .find(|t| t.id == "unencrypted-communication@web->db")
         .expect("the decision change is reported");
-    assert_eq!(changed["from"]["status"], "accepted");
-    assert_eq!(changed["to"]["status"], "open");
+    assert_eq!(changed.from.status.to_string(), "accepted");
+    assert_eq!(changed.to.status.to_string(), "open");
     let reverse = diff::diff(&after, &before);
     let resolved: Vec<&str> = reverse
         .threats
         .resolved
         .iter()
-        .filter_map(|t| t["id"].as_str())
+        .map(|t| t.id.as_str())
         .collect();
     assert!(resolved.contains(&"public-datastore@db"));
     assert_eq!(

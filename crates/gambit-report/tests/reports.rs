@@ -28,13 +28,13 @@ fn markdown_marks_threats_missing_from_the_baseline_as_new() {
         .collect();
     assert!(!open_high.is_empty(), "acme-shop has open high threats");
     // The report's own JSON, less one threat, as the baseline.
-    let mut json = report.to_json();
+    let mut json = serde_json::to_value(&report).expect("JSON");
     let last = open_high[open_high.len() - 1].to_owned();
     json["threats"]
         .as_array_mut()
         .expect("threats")
         .retain(|t| t["id"] != last.as_str());
-    let baseline = gambit_report::baseline::Baseline::from_json(&json).expect("a baseline");
+    let baseline = gambit_report::baseline::Baseline::parse(&json.to_string()).expect("a baseline");
     let options = markdown::MarkdownOptions {
         baseline: Some(baseline),
         ..Default::default()
@@ -184,7 +184,7 @@ fn sarif_is_valid_against_the_official_schema() {
     let validator = sarif_validator();
     for name in common::EXAMPLES {
         let (report, model, sources) = common::report(name);
-        let log = sarif::sarif_relative_to(&report, &model, &sources, Some(&examples_base()));
+        let log = sarif::sarif(&report, &model, &sources, Some(&examples_base()));
         let errors: Vec<String> = validator
             .iter_errors(&log)
             .map(|e| format!("{} at {}", e, e.instance_path()))
@@ -197,7 +197,7 @@ fn sarif_is_valid_against_the_official_schema() {
 fn the_schema_check_catches_invalid_sarif() {
     let validator = sarif_validator();
     let (report, model, sources) = common::report("acme-shop.yaml");
-    let mut log = sarif::sarif_relative_to(&report, &model, &sources, Some(&examples_base()));
+    let mut log = sarif::sarif(&report, &model, &sources, Some(&examples_base()));
     log["runs"][0]["results"][0]["level"] = serde_json::json!("fatal");
     assert!(!validator.is_valid(&log));
 }
@@ -206,7 +206,7 @@ fn the_schema_check_catches_invalid_sarif() {
 fn sarif_snapshots() {
     for name in common::EXAMPLES {
         let (report, model, sources) = common::report(name);
-        let mut log = sarif::sarif_relative_to(&report, &model, &sources, Some(&examples_base()));
+        let mut log = sarif::sarif(&report, &model, &sources, Some(&examples_base()));
         // Rule help texts are the rules crate's documentation, snapshotted there.
         for rule in log["runs"][0]["tool"]["driver"]["rules"]
             .as_array_mut()
@@ -223,7 +223,7 @@ fn every_sarif_result_points_at_the_line_of_its_target() {
     let base = examples_base();
     for name in common::EXAMPLES {
         let (report, model, sources) = common::report(name);
-        let log = sarif::sarif_relative_to(&report, &model, &sources, Some(&base));
+        let log = sarif::sarif(&report, &model, &sources, Some(&base));
         let run = &log["runs"][0];
         let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
         let results = run["results"].as_array().expect("results");
@@ -270,7 +270,7 @@ fn every_sarif_result_points_at_the_line_of_its_target() {
 #[test]
 fn closed_threats_are_suppressed_not_dropped() {
     let (report, model, sources) = common::report("acme-shop.yaml");
-    let log = sarif::sarif_relative_to(&report, &model, &sources, Some(&examples_base()));
+    let log = sarif::sarif(&report, &model, &sources, Some(&examples_base()));
     let results = log["runs"][0]["results"].as_array().expect("results");
     let accepted = results
         .iter()
@@ -295,7 +295,7 @@ fn closed_threats_are_suppressed_not_dropped() {
 #[test]
 fn the_rule_catalog_has_every_builtin_and_custom_rule() {
     let (report, model, sources) = common::report("acme-shop.yaml");
-    let log = sarif::sarif_relative_to(&report, &model, &sources, None);
+    let log = sarif::sarif(&report, &model, &sources, None);
     let rules = log["runs"][0]["tool"]["driver"]["rules"]
         .as_array()
         .expect("rules");
@@ -388,19 +388,40 @@ fn html_lists_every_threat_and_every_path() {
 }
 
 #[test]
-fn render_dispatches_every_format() {
+fn write_dispatches_every_format() {
     let (report, model, sources) = common::report("acme-shop.yaml");
-    use gambit_report::{Format, render};
-    assert!(
-        render(Format::Markdown, &report, &model, &sources).starts_with("## Gambit threat model")
-    );
-    assert!(render(Format::Html, &report, &model, &sources).starts_with("<!DOCTYPE html>"));
-    assert!(render(Format::Csv, &report, &model, &sources).starts_with("id,rule,title"));
-    let sarif = render(Format::Sarif, &report, &model, &sources);
+    use gambit_report::{Context, Format, write};
+    let cx = Context {
+        model: &model,
+        sources: &sources,
+        base: None,
+    };
+    let render = |format| {
+        let mut out = Vec::new();
+        write(format, &report, cx, &mut out).expect("writes");
+        String::from_utf8(out).expect("UTF-8")
+    };
+    assert!(render(Format::Markdown).starts_with("## Gambit threat model"));
+    assert!(render(Format::Html).starts_with("<!DOCTYPE html>"));
+    assert!(render(Format::Csv).starts_with("id,rule,title"));
+    assert!(render(Format::Text { styled: false }).starts_with("Acme Shop: "));
+    let sarif = render(Format::Sarif);
     let log: serde_json::Value = serde_json::from_str(&sarif).expect("JSON");
     assert_eq!(log["version"], "2.1.0");
-    for f in [Format::Markdown, Format::Html, Format::Csv, Format::Sarif] {
-        assert!(render(f, &report, &model, &sources).ends_with('\n'));
+    let json: serde_json::Value = serde_json::from_str(&render(Format::Json)).expect("JSON");
+    assert_eq!(
+        json["threats"].as_array().map(Vec::len),
+        Some(report.threats.len())
+    );
+    for f in [
+        Format::Markdown,
+        Format::Html,
+        Format::Csv,
+        Format::Sarif,
+        Format::Json,
+        Format::Text { styled: true },
+    ] {
+        assert!(render(f).ends_with('\n'));
     }
 }
 

@@ -8,7 +8,7 @@ use crate::context::Context;
 use crate::custom::CustomRules;
 use crate::finding::Finding;
 use crate::registry;
-use crate::rule::Rule;
+use crate::rule::ThreatRule;
 use crate::scoring::severity_rank;
 use crate::threat::{Threat, dread};
 
@@ -47,7 +47,7 @@ impl Options<'_> {
 /// The outcome: threats sorted by severity (highest first) then id, and diagnostics
 /// about the model's `risks:` and `rules:` (spans in the model's files).
 #[derive(Debug)]
-pub struct Analysis {
+pub struct ThreatAnalysis {
     pub threats: Vec<Threat>,
     pub diagnostics: Vec<Diagnostic>,
     /// Diagnostics about the extra rules (`Options::extra_rules`), with spans in the
@@ -55,7 +55,7 @@ pub struct Analysis {
     pub extra_rule_diagnostics: Vec<Diagnostic>,
 }
 
-impl Analysis {
+impl ThreatAnalysis {
     pub fn has_errors(&self) -> bool {
         self.diagnostics
             .iter()
@@ -65,7 +65,7 @@ impl Analysis {
 }
 
 /// Runs the built-in rules only, unsorted findings (for benchmarks and rule tests).
-pub fn run_rules(cx: &Context<'_>, rules: &[&'static dyn Rule]) -> Vec<Finding> {
+pub fn run_rules(cx: &Context<'_>, rules: &[&'static dyn ThreatRule]) -> Vec<Finding> {
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
@@ -90,7 +90,7 @@ pub fn run_rules(cx: &Context<'_>, rules: &[&'static dyn Rule]) -> Vec<Finding> 
 }
 
 /// Analyses a model: every built-in rule, the model's custom rules and the extra ones.
-pub fn analyze(model: &Model, options: &Options<'_>) -> Analysis {
+pub fn analyze(model: &Model, options: &Options<'_>) -> ThreatAnalysis {
     let cx = Context::new(model);
     let (own_rules, mut diagnostics) = CustomRules::compile_with(&model.rules, options.sources);
     if let Some(extra) = options.extra_rules {
@@ -121,7 +121,7 @@ pub fn analyze(model: &Model, options: &Options<'_>) -> Analysis {
         options.today,
     ));
     gambit_model::diagnostic::sort(&mut diagnostics);
-    Analysis {
+    ThreatAnalysis {
         threats,
         diagnostics,
         extra_rule_diagnostics,

@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! Model --Context (shared facts)--> rules (in parallel) --> findings
-//!       --scoring, detection--> threats --risks: decisions--> Analysis
+//!       --scoring, detection--> threats --risks: decisions--> ThreatAnalysis
 //! ```
 //!
 //! Each rule lives in its own file under `rules/`, is declared with [`declare_rule!`]
@@ -18,15 +18,13 @@ pub mod custom;
 pub mod docs;
 pub mod finding;
 pub mod registry;
-pub mod report;
 pub mod risk;
 pub mod rules;
 pub mod scoring;
 pub mod threat;
 
-pub use analysis::{Analysis, Options, Scoring, analyze, sort_threats};
+pub use analysis::{Options, Scoring, ThreatAnalysis, analyze, sort_threats};
 pub use custom::CustomRules;
-pub use report::{GraphResults, Report};
 pub use risk::{parse_date, today_utc};
-pub use rule::{Rule, RuleMeta};
+pub use rule::{RuleMeta, ThreatRule};
 pub use threat::Threat;

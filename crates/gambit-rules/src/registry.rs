@@ -2,10 +2,10 @@
 //! listed here; tests check that the list has no duplicate ids and that each rule has
 //! fixtures, documentation and generated docs.
 
-use crate::rule::{Rule, RuleMeta};
+use crate::rule::{RuleMeta, ThreatRule};
 use crate::rules::*;
 
-pub static RULES: &[&'static dyn Rule] = &[
+pub static RULES: &[&'static dyn ThreatRule] = &[
     // --- rules: keep one per line, in any order; ids must be unique ---
     &AdminWithoutAuditTrail,
     &BackupNotIsolated,
@@ -77,7 +77,7 @@ pub static RULES: &[&'static dyn Rule] = &[
 ];
 
 /// The rule with this id.
-pub fn find(id: &str) -> Option<&'static dyn Rule> {
+pub fn find(id: &str) -> Option<&'static dyn ThreatRule> {
     RULES.iter().copied().find(|r| r.meta().id == id)
 }
 

@@ -132,8 +132,8 @@ pub trait Check {
 }
 
 /// A complete rule, as the registry holds it.
-pub trait Rule: Described + Check + Sync + Send {}
-impl<T: Described + Check + Sync + Send> Rule for T {}
+pub trait ThreatRule: Described + Check + Sync + Send {}
+impl<T: Described + Check + Sync + Send> ThreatRule for T {}
 
 /// Declares a rule: a unit struct, its documentation (the `///` lines) and its metadata.
 ///

@@ -11,43 +11,46 @@ use crate::context::{Context, Exposure};
 use crate::finding::{Finding, Target};
 use crate::scoring;
 
+/// Fields are declared in alphabetical order because that is the order of the keys of
+/// `analyze --format json`, which serializes these types directly.
 #[derive(Clone, Debug, Serialize)]
 pub struct Threat {
-    /// `RULE@TARGET`, stable across runs and versions.
-    pub id: String,
-    pub rule: String,
-    pub title: String,
-    pub stride: Vec<Stride>,
-    pub target: String,
-    pub target_kind: &'static str,
-    pub likelihood: Likelihood,
-    pub impact: Impact,
-    pub severity: Severity,
-    pub status: RiskStatus,
-    /// Open for `check`: status open or in-progress, or an acceptance past its expiry.
-    pub open: bool,
-    /// Why the status is what it is, when a decision applies ("accepted until ...").
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status_note: Option<String>,
-    /// Set by the attack-graph analysis; false until it is attached.
-    pub on_attack_path: bool,
+    /// Assets at stake.
+    pub assets: Vec<String>,
     /// The crown-jewel goals whose best attack path runs through this threat's target
     /// (`"internet: read card-tokens"`); empty when it is on no path.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub attack_goals: Vec<String>,
-    /// The model facts that made the rule fire.
-    pub rationale: String,
-    /// What raised or lowered the likelihood.
-    pub factors: Vec<String>,
-    /// Assets at stake.
-    pub assets: Vec<String>,
-    pub detection: Detection,
-    pub mitigations: Vec<String>,
-    pub references: References,
+    /// The team's decision, from `risks:`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decision: Option<Decision>,
+    pub detection: Detection,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dread: Option<Dread>,
+    /// What raised or lowered the likelihood.
+    pub factors: Vec<String>,
+    /// `RULE@TARGET`, stable across runs and versions.
+    pub id: String,
+    pub impact: Impact,
+    pub likelihood: Likelihood,
+    pub mitigations: Vec<String>,
+    /// Set by the attack-graph analysis; false until it is attached.
+    pub on_attack_path: bool,
+    /// Open for `check`: status open or in-progress, or an acceptance past its expiry.
+    pub open: bool,
+    /// The model facts that made the rule fire.
+    pub rationale: String,
+    pub references: References,
+    pub rule: String,
+    pub severity: Severity,
+    pub status: RiskStatus,
+    /// Why the status is what it is, when a decision applies ("accepted until ...").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_note: Option<String>,
+    pub stride: Vec<Stride>,
+    pub target: String,
+    pub target_kind: &'static str,
+    pub title: String,
     /// Where the target is written, for diagnostics and SARIF.
     #[serde(skip)]
     pub span: Span,
@@ -60,43 +63,43 @@ pub struct Threat {
 
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct References {
-    pub cwe: Vec<String>,
-    pub capec: Vec<String>,
     pub attack: Vec<String>,
+    pub capec: Vec<String>,
+    pub cwe: Vec<String>,
 }
 
 /// What would notice the threat being exploited.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Detection {
-    /// Detective controls in place on the target ("web: logging").
-    pub present: Vec<String>,
     /// Detective controls the target lacks.
     pub missing: Vec<String>,
+    /// Detective controls in place on the target ("web: logging").
+    pub present: Vec<String>,
     pub summary: String,
 }
 
 /// The team's decision, from `risks:`.
 #[derive(Clone, Debug, Serialize)]
 pub struct Decision {
+    pub expired: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub justification: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expires: Option<String>,
-    pub expired: bool,
 }
 
 /// DREAD ratings, 0 to 10 each, and their mean.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Dread {
-    pub damage: u8,
-    pub reproducibility: u8,
-    pub exploitability: u8,
     pub affected_users: u8,
+    pub damage: u8,
     pub discoverability: u8,
+    pub exploitability: u8,
+    pub reproducibility: u8,
     pub score: f64,
 }
 

@@ -1,5 +1,6 @@
 //! The analysis as a whole: the hardened example stays quiet, the catalog covers what
-//! the issue asks, risk decisions, DREAD, custom CEL rules and the report shape.
+//! the issue asks, risk decisions, DREAD and custom CEL rules (the report's shape is tested in
+//! gambit-report).
 
 mod common;
 
@@ -8,7 +9,7 @@ use std::collections::BTreeSet;
 use gambit_model::vocab::{RiskStatus, Severity, Stride};
 use gambit_rules::registry::RULES;
 use gambit_rules::scoring::severity_rank;
-use gambit_rules::{CustomRules, GraphResults, Options, Report, Scoring, analyze};
+use gambit_rules::{CustomRules, Options, Scoring, analyze};
 
 #[test]
 fn the_hardened_example_has_no_threat_above_medium() {
@@ -54,8 +55,9 @@ fn every_example_loads_and_analyses_deterministically() {
         let (_, model) = common::load_file(&path);
         let first = common::run(&model);
         let second = common::run(&model);
-        let ids =
-            |a: &gambit_rules::Analysis| a.threats.iter().map(|t| t.id.clone()).collect::<Vec<_>>();
+        let ids = |a: &gambit_rules::ThreatAnalysis| {
+            a.threats.iter().map(|t| t.id.clone()).collect::<Vec<_>>()
+        };
         assert_eq!(
             ids(&first),
             ids(&second),
@@ -373,98 +375,6 @@ fn a_custom_rule_cannot_take_a_built_in_id() {
 }
 
 #[test]
-fn the_report_has_the_keys_of_the_cli_contract_and_takes_graph_results() {
-    let (_, model) = common::load_file(&common::repo_dir().join("examples/acme-shop.yaml"));
-    let analysis = common::run(&model);
-    let target = analysis.threats[0].target.clone();
-    let mut report = Report::new(&model, analysis);
-    let json = report.to_json();
-    for key in [
-        "gambit_version",
-        "model",
-        "summary",
-        "threats",
-        "attack_paths",
-        "exposure",
-        "chokepoints",
-    ] {
-        assert!(json.get(key).is_some(), "missing {key}");
-    }
-    for key in [
-        "components",
-        "flows",
-        "threats",
-        "attack_paths",
-        "crown_jewels_exposed",
-    ] {
-        assert!(json["summary"].get(key).is_some(), "missing summary.{key}");
-    }
-    let t = &json["threats"][0];
-    for key in [
-        "id",
-        "rule",
-        "title",
-        "stride",
-        "target",
-        "target_kind",
-        "likelihood",
-        "impact",
-        "severity",
-        "status",
-        "on_attack_path",
-        "rationale",
-        "mitigations",
-        "references",
-    ] {
-        assert!(t.get(key).is_some(), "missing threats[].{key}");
-    }
-    assert_eq!(t["on_attack_path"], false);
-    let total: u64 = ["critical", "high", "elevated", "medium", "low"]
-        .iter()
-        .map(|k| json["summary"]["threats"][k].as_u64().unwrap())
-        .sum();
-    assert_eq!(total as usize, json["threats"].as_array().unwrap().len());
-
-    let graph = GraphResults {
-        attack_paths: vec![serde_json::json!({"attacker": "internet"})],
-        exposure: vec![
-            serde_json::json!({"attacker": "internet", "asset": "card-tokens", "access": ["read"], "steps": 2}),
-            serde_json::json!({"attacker": "internet", "asset": "support-inbox", "access": ["read"], "steps": 1}),
-        ],
-        chokepoints: vec![],
-        on_attack_path: [(
-            target.clone(),
-            vec!["internet: read card-tokens".to_owned()],
-        )]
-        .into_iter()
-        .collect(),
-    };
-    report.attach_graph(&model, graph);
-    let json = report.to_json();
-    assert_eq!(json["summary"]["attack_paths"], 1);
-    assert_eq!(
-        json["summary"]["crown_jewels_exposed"], 1,
-        "card-tokens is a crown jewel, support-inbox is not"
-    );
-    assert_eq!(json["threats"][0]["on_attack_path"], true);
-    assert_eq!(
-        json["threats"][0]["attack_goals"][0],
-        "internet: read card-tokens"
-    );
-    let threats = json["threats"].as_array().unwrap();
-    let first_off = threats
-        .iter()
-        .position(|t| t["on_attack_path"] == false)
-        .unwrap();
-    assert!(
-        threats[first_off..]
-            .iter()
-            .all(|t| t["on_attack_path"] == false),
-        "threats on a path rank first"
-    );
-}
-
-#[test]
 fn the_documented_condition_examples_compile_and_run() {
     let examples = [
         (
@@ -499,41 +409,6 @@ fn the_documented_condition_examples_compile_and_run() {
         let (_, warnings) = rules.evaluate(&cx);
         assert!(warnings.is_empty(), "{when}: {warnings:?}");
     }
-}
-
-#[test]
-fn the_json_report_of_a_small_model() {
-    let (_, model) = common::load_text(
-        "shop.yaml",
-        r#"
-gambit: 1
-name: Snapshot Shop
-assets:
-  orders: {classification: confidential, records: 50000}
-  db-pass: {kind: credential, grants: app}
-actors:
-  buyer: {kind: customer}
-components:
-  web: {kind: web-app, public: true, holds: [db-pass], controls: [logging, rate-limiting, csrf-protection]}
-  db: {kind: database, stores: [orders], encrypted_at_rest: true}
-identities:
-  app: {kind: database-user, grants: [{access: write, target: db}]}
-flows:
-  - {from: buyer, to: web, protocol: https, authentication: session, authorization: user}
-  - {from: web, to: db, protocol: postgres, authentication: password, credential: db-pass, data: [orders]}
-risks:
-  - threat: unencrypted-communication@web->db
-    status: accepted
-    owner: platform
-    expires: 2026-12-31
-"#,
-    );
-    let mut options = Options::new(common::today());
-    options.scoring = Scoring::Dread;
-    let report = Report::new(&model, analyze(&model, &options));
-    let mut json = report.to_json();
-    json["gambit_version"] = "[version]".into();
-    insta::assert_json_snapshot!("report-small-model", json);
 }
 
 #[test]

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write;
 
 use gambit_rules::registry::{self, RULES};
-use gambit_rules::rule::Rule;
+use gambit_rules::rule::ThreatRule;
 
 fn fixture(rule: &str, which: &str) -> std::path::PathBuf {
     common::crate_dir()
@@ -19,7 +19,7 @@ fn fixture(rule: &str, which: &str) -> std::path::PathBuf {
         .join(format!("{which}.yaml"))
 }
 
-fn threats_of(rule: &dyn Rule, path: &std::path::Path) -> Vec<gambit_rules::Threat> {
+fn threats_of(rule: &dyn ThreatRule, path: &std::path::Path) -> Vec<gambit_rules::Threat> {
     let (_, model) = common::load_file(path);
     common::run(&model)
         .threats

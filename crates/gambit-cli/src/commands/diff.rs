@@ -5,56 +5,16 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use clap::{Args, ValueEnum};
+use gambit_report::Report;
 use gambit_rules::Scoring;
 
-use crate::cli::ModelArg;
-use crate::commands::analyze::{self, ThreatOptions};
-use crate::{exit, output};
+use crate::analysis;
+use crate::cli::{DiffArgs, ModelArg, PlainFormat, ThreatOptions};
+use crate::error::{CommandResult, Failure, Outcome};
+use crate::progress::Progress;
+use crate::sink;
 
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum DiffFormat {
-    Text,
-    Json,
-}
-
-#[derive(Args, Clone)]
-pub(crate) struct DiffArgs {
-    /// The old model; with --base, the model (compared with its version at GIT_REV).
-    #[command(flatten)]
-    pub old: ModelArg,
-    /// The new model.
-    #[arg(
-        value_name = "NEW",
-        required_unless_present = "base",
-        conflicts_with = "base"
-    )]
-    pub new: Option<PathBuf>,
-    /// Compare MODEL with its version at this git revision (branch, tag or commit).
-    #[arg(long, value_name = "GIT_REV")]
-    pub base: Option<String>,
-    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
-    pub format: DiffFormat,
-    #[command(flatten)]
-    pub threats: ThreatOptions,
-}
-
-pub(crate) fn run(args: &DiffArgs) -> u8 {
-    match run_inner(args) {
-        Ok(code) | Err(code) => code,
-    }
-}
-
-fn report_of(arg: &ModelArg, threats: &ThreatOptions) -> Result<gambit_rules::Report, u8> {
-    let analysed = analyze::analyse(arg, threats, Scoring::Standard)?;
-    Ok(gambit_report::assemble::report(
-        &analysed.model,
-        analysed.analysis,
-        &[],
-    ))
-}
-
-fn run_inner(args: &DiffArgs) -> Result<u8, u8> {
+pub(crate) fn run(args: &DiffArgs) -> CommandResult {
     // Keeps the checked-out old tree alive until both reports are built.
     let mut _checkout = None;
     let (old_arg, new_arg) = match (&args.base, &args.new) {
@@ -77,29 +37,43 @@ fn run_inner(args: &DiffArgs) -> Result<u8, u8> {
             };
             (args.old.clone(), new)
         }
-        (None, None) => {
-            eprintln!("error: give NEW, or --base GIT_REV");
-            return Err(exit::BAD_INPUT);
-        }
+        (None, None) => return Err(Failure::bad_input("give NEW, or --base GIT_REV")),
     };
-    let old = report_of(&old_arg, &args.threats)?;
-    let new = report_of(&new_arg, &args.threats)?;
+    let progress = Progress::start("analyzing the old model");
+    let old = report_of(&old_arg, &args.threats, &progress)?;
+    progress.stage("analyzing the new model");
+    let new = report_of(&new_arg, &args.threats, &progress)?;
+    drop(progress);
     let d = gambit_report::diff::diff(&old, &new);
     match args.format {
-        DiffFormat::Json => output::print_json(&d.to_json()),
-        DiffFormat::Text => anstream::print!("{}", gambit_report::diff::text(&d)),
+        PlainFormat::Json => sink::print_json(&d)?,
+        PlainFormat::Text => sink::print(&gambit_report::diff::text(&d))?,
     }
-    Ok(exit::OK)
+    Ok(Outcome::Success)
+}
+
+/// A model's report as `analyze` builds it, with the model's own attackers.
+fn report_of(
+    arg: &ModelArg,
+    threats: &ThreatOptions,
+    progress: &Progress,
+) -> Result<Report, Failure> {
+    let analyzed = analysis::threats(arg, threats, Scoring::Standard, progress)?;
+    Ok(gambit_report::assemble::report(
+        &analyzed.model,
+        analyzed.threats,
+        &[],
+    ))
 }
 
 /// `--include-root` for the model checked out from git: the same folder of the old tree,
 /// so the old model's includes are confined as the new one's are (never outside the tree).
-fn base_include_root(root: Option<&Path>, checkout: &Path) -> Result<Option<PathBuf>, u8> {
+fn base_include_root(
+    root: Option<&Path>,
+    checkout: &Path,
+) -> Result<Option<PathBuf>, Failure> {
     let Some(root) = root else { return Ok(None) };
-    let fail = |msg: String| {
-        eprintln!("error: --include-root {}: {msg}", root.display());
-        exit::BAD_INPUT
-    };
+    let fail = |msg: String| Failure::bad_input(format!("--include-root {}: {msg}", root.display()));
     let root = root.canonicalize().map_err(|e| fail(e.to_string()))?;
     let top = git(&root, &["rev-parse", "--show-toplevel"]).map_err(fail)?;
     let top = PathBuf::from(top)
@@ -130,11 +104,8 @@ fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
 
 /// Extracts the repository at `rev` into a temporary folder (so `include:`s resolve as
 /// they did then) and returns it with the model's path inside it.
-fn checkout(model: &Path, rev: &str) -> Result<(tempfile::TempDir, PathBuf), u8> {
-    let fail = |msg: String| {
-        eprintln!("error: --base {rev}: {msg}");
-        exit::BAD_INPUT
-    };
+fn checkout(model: &Path, rev: &str) -> Result<(tempfile::TempDir, PathBuf), Failure> {
+    let fail = |msg: String| Failure::bad_input(format!("--base {rev}: {msg}"));
     if model.as_os_str() == "-" {
         return Err(fail(
             "the model must be a file in a git repository, not standard input".into(),

@@ -1,41 +1,13 @@
 //! `gambit import threagile|threat-dragon|pytm|otm FILE [-o MODEL]`: another tool's model
 //! as a Gambit model (gambit-import does the work).
 
-use std::path::PathBuf;
-
-use clap::{Args, ValueEnum};
 use gambit_import::Format;
 
-use crate::{exit, output};
+use crate::cli::{ImportArgs, ImportFormat};
+use crate::error::{CommandResult, Failure, Outcome};
+use crate::sink;
 
-#[derive(Clone, Copy, ValueEnum)]
-pub(crate) enum ImportFormat {
-    /// Threagile's YAML model.
-    Threagile,
-    /// OWASP Threat Dragon v2 JSON.
-    ThreatDragon,
-    /// OWASP pytm's JSON.
-    Pytm,
-    /// Open Threat Model JSON.
-    Otm,
-}
-
-#[derive(Args, Clone)]
-pub(crate) struct ImportArgs {
-    /// The format of FILE.
-    #[arg(value_enum)]
-    pub format: ImportFormat,
-    /// The model to convert, or `-` for standard input.
-    pub file: PathBuf,
-    /// Write the Gambit model to MODEL (atomically) instead of standard output.
-    #[arg(short = 'o', long = "output", value_name = "MODEL")]
-    pub output: Option<PathBuf>,
-    /// Do not list the facts that have no place in Gambit (they stay as comments).
-    #[arg(long)]
-    pub quiet: bool,
-}
-
-pub(crate) fn run(args: &ImportArgs) -> u8 {
+pub(crate) fn run(args: &ImportArgs) -> CommandResult {
     let format = match args.format {
         ImportFormat::Threagile => Format::Threagile,
         ImportFormat::ThreatDragon => Format::ThreatDragon,
@@ -46,25 +18,18 @@ pub(crate) fn run(args: &ImportArgs) -> u8 {
         gambit_import::import_reader(format, "<stdin>", std::io::stdin().lock())
     } else {
         let name = args.file.display().to_string();
-        match std::fs::File::open(&args.file) {
-            Ok(file) => gambit_import::import_reader(format, &name, file),
-            Err(e) => {
-                eprintln!("error: cannot read {name}: {e}");
-                return exit::BAD_INPUT;
-            }
-        }
+        let file = std::fs::File::open(&args.file)
+            .map_err(|e| Failure::bad_input(format!("cannot read {name}: {e}")))?;
+        gambit_import::import_reader(format, &name, file)
     };
-    let imported = match result {
-        Ok(imported) => imported,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return exit::BAD_INPUT;
-        }
-    };
+    let imported = result.map_err(|e| Failure::bad_input(e.to_string()))?;
     if !args.quiet {
         for w in &imported.warnings {
             eprintln!("warning: {}: {w}", args.file.display());
         }
     }
-    output::write_or_print(args.output.as_deref(), &imported.model)
+    sink::write_to(args.output.output.as_deref(), |out| {
+        out.write_all(imported.model.as_bytes())
+    })?;
+    Ok(Outcome::Success)
 }

@@ -1,44 +1,24 @@
 //! `gambit rules [list | explain RULE]`: the built-in rule catalog.
 
-use clap::{Subcommand, ValueEnum};
 use gambit_rules::registry;
 
-use crate::exit;
+use crate::cli::{PlainFormat, RulesCommand};
+use crate::error::{CommandResult, Failure, Outcome};
+use crate::sink;
 
-#[derive(Subcommand, Clone)]
-pub(crate) enum RulesCommand {
-    /// One rule a line: id, STRIDE letters, summary.
-    List {
-        /// `json` prints every rule's metadata as one JSON array.
-        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
-        format: ListFormat,
-    },
-    /// A rule's documentation: what it finds, why it matters, an example, how to fix.
-    Explain {
-        /// The rule id, e.g. `unencrypted-communication` (a threat id `RULE@TARGET` works too).
-        rule: String,
-    },
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum ListFormat {
-    Text,
-    Json,
-}
-
-pub(crate) fn run(command: Option<&RulesCommand>) -> u8 {
+pub(crate) fn run(command: Option<&RulesCommand>) -> CommandResult {
     match command {
-        None => list(ListFormat::Text),
+        None => list(PlainFormat::Text),
         Some(RulesCommand::List { format }) => list(*format),
         Some(RulesCommand::Explain { rule }) => explain(rule),
     }
 }
 
-fn list(format: ListFormat) -> u8 {
+fn list(format: PlainFormat) -> CommandResult {
     let metas = registry::metas();
-    if format == ListFormat::Json {
+    if format == PlainFormat::Json {
         crate::output::print_json(&gambit_rules::docs::catalog_json(&metas));
-        return exit::OK;
+        return Ok(Outcome::Success);
     }
     let width = metas.iter().map(|m| m.id.len()).max().unwrap_or(0);
     let mut out = String::new();
@@ -50,24 +30,20 @@ fn list(format: ListFormat) -> u8 {
             m.summary()
         ));
     }
-    anstream::print!("{out}");
-    exit::OK
+    sink::print(&out)?;
+    Ok(Outcome::Success)
 }
 
-fn explain(rule: &str) -> u8 {
+fn explain(rule: &str) -> CommandResult {
     let id = rule.split('@').next().unwrap_or(rule);
-    match registry::find(id) {
-        Some(r) => {
-            anstream::print!("{}", gambit_rules::docs::rule_page(r.meta()));
-            exit::OK
-        }
-        None => {
-            let hint = registry::suggest(id)
-                .map(|h| format!("; {h}"))
-                .unwrap_or_default();
-            eprintln!("error: there is no rule `{id}`{hint}");
-            eprintln!("help: `gambit rules list` shows every rule");
-            exit::BAD_INPUT
-        }
-    }
+    let Some(r) = registry::find(id) else {
+        let hint = registry::suggest(id)
+            .map(|h| format!("; {h}"))
+            .unwrap_or_default();
+        return Err(Failure::bad_input(format!(
+            "there is no rule `{id}`{hint}\nhelp: `gambit rules list` shows every rule"
+        )));
+    };
+    sink::print(&gambit_rules::docs::rule_page(r.meta()))?;
+    Ok(Outcome::Success)
 }

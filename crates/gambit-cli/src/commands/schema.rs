@@ -1,6 +1,8 @@
 //! `gambit schema`: the JSON Schema of the model, generated from the model's Rust types.
 
-pub(crate) fn run() -> u8 {
+use crate::error::{CommandResult, Outcome};
+
+pub(crate) fn run() -> CommandResult {
     crate::output::print_json(&gambit_model::json_schema());
-    crate::exit::OK
+    Ok(Outcome::Success)
 }

@@ -1,9 +1,10 @@
 //! `gambit validate MODEL`: every error and warning, then a one-line verdict.
 
 use crate::cli::{DiagFormat, ModelArg};
-use crate::{exit, input};
+use crate::error::{CommandResult, Failure, Outcome, exit};
+use crate::input;
 
-pub(crate) fn run(arg: &ModelArg, format: DiagFormat, strict: bool) -> u8 {
+pub(crate) fn run(arg: &ModelArg, format: DiagFormat, strict: bool) -> CommandResult {
     let loaded = input::load(arg);
     let failed = loaded.errors() > 0 || (strict && loaded.warnings() > 0);
     if let Some(mut json) = input::report(&loaded, format) {
@@ -40,12 +41,13 @@ pub(crate) fn run(arg: &ModelArg, format: DiagFormat, strict: bool) -> u8 {
         }
     }
     if input::unreadable(&loaded) {
-        exit::BAD_INPUT
-    } else if failed {
-        exit::FINDINGS
-    } else {
-        exit::OK
+        return Err(Failure::reported(exit::BAD_INPUT));
     }
+    Ok(if failed {
+        Outcome::Findings
+    } else {
+        Outcome::Success
+    })
 }
 
 fn plural(n: usize) -> &'static str {

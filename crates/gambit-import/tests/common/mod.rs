@@ -13,7 +13,7 @@ pub fn fixture(path: &str) -> String {
 
 /// Loads `yaml` and runs the threat analysis; panics with the diagnostics on any error or
 /// on a stale risk decision (an imported decision must name a threat that exists).
-pub fn load_and_analyze(name: &str, yaml: &str) -> (Model, gambit_rules::Analysis) {
+pub fn load_and_analyze(name: &str, yaml: &str) -> (Model, gambit_rules::ThreatAnalysis) {
     let loaded = gambit_model::load_str(name, yaml.to_owned(), None, LoadOptions::default());
     let describe = |diags: &[gambit_model::Diagnostic]| {
         diags

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use gambit_model::{LoadOptions, Loaded, Model};
-use gambit_rules::{Analysis, Options, analyze, parse_date};
+use gambit_rules::{Options, ThreatAnalysis, analyze, parse_date};
 
 pub fn crate_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -40,11 +40,11 @@ pub fn load_text(name: &str, text: &str) -> (Loaded, Model) {
     (loaded, model)
 }
 
-pub fn run(model: &Model) -> Analysis {
+pub fn run(model: &Model) -> ThreatAnalysis {
     analyze(model, &Options::new(today()))
 }
 
-pub fn run_with_sources(loaded: &Loaded, model: &Model) -> Analysis {
+pub fn run_with_sources(loaded: &Loaded, model: &Model) -> ThreatAnalysis {
     let mut options = Options::new(today());
     options.sources = Some(&loaded.sources);
     analyze(model, &options)
