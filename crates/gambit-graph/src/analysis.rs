@@ -142,7 +142,15 @@ impl StepElements {
                     e.vulnerability = id(&model[c].vulnerabilities[i].id);
                 }
                 Via::Flow(f) => e.flow = id(&model[f].id),
-                Via::Grant(g) => e.identity = id(&model[ix.grant(g).0].id),
+                Via::Grant(g) => {
+                    let (identity, i) = ix.grant(g);
+                    e.identity = id(&model[identity].id);
+                    if let gambit_model::GrantTarget::Component(c) =
+                        model[identity].grants[i].target
+                    {
+                        e.component = id(&model[c].id);
+                    }
+                }
                 Via::Public(c)
                 | Via::Stores(c)
                 | Via::Processes(c)

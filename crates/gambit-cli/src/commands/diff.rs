@@ -68,12 +68,10 @@ fn report_of(
 
 /// `--include-root` for the model checked out from git: the same folder of the old tree,
 /// so the old model's includes are confined as the new one's are (never outside the tree).
-fn base_include_root(
-    root: Option<&Path>,
-    checkout: &Path,
-) -> Result<Option<PathBuf>, Failure> {
+fn base_include_root(root: Option<&Path>, checkout: &Path) -> Result<Option<PathBuf>, Failure> {
     let Some(root) = root else { return Ok(None) };
-    let fail = |msg: String| Failure::bad_input(format!("--include-root {}: {msg}", root.display()));
+    let fail =
+        |msg: String| Failure::bad_input(format!("--include-root {}: {msg}", root.display()));
     let root = root.canonicalize().map_err(|e| fail(e.to_string()))?;
     let top = git(&root, &["rev-parse", "--show-toplevel"]).map_err(fail)?;
     let top = PathBuf::from(top)

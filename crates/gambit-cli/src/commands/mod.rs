@@ -8,8 +8,8 @@ mod chokepoints;
 mod diagram;
 mod diff;
 mod export;
-mod import;
 mod exposure;
+mod import;
 mod init;
 mod paths;
 mod rules;
@@ -56,6 +56,8 @@ mod tests {
         ("diagram.rs", include_str!("diagram.rs")),
         ("diff.rs", include_str!("diff.rs")),
         ("exposure.rs", include_str!("exposure.rs")),
+        ("export.rs", include_str!("export.rs")),
+        ("import.rs", include_str!("import.rs")),
         ("init.rs", include_str!("init.rs")),
         ("paths.rs", include_str!("paths.rs")),
         ("rules.rs", include_str!("rules.rs")),
