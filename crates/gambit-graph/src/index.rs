@@ -122,8 +122,6 @@ pub struct Index {
     /// the asset feeds them.
     pub feed_targets: Csr<(ComponentId, Via)>,
     fix_bases: [u32; 10],
-    /// Per fix id: whether a team may make it (see [`Index::fix_allowed`]).
-    allowed: Vec<bool>,
     /// Per component: the likelihood-lowering controls it has (see `score`).
     pub control_bits: Vec<u32>,
     /// Per flow: the likelihood-lowering controls on that one call.
@@ -202,7 +200,7 @@ impl Index {
         {
             fix_bases[k + 1] = fix_bases[k] + len;
         }
-        let mut ix = Index {
+        Index {
             facts: FactSpace::new(model),
             vuln_base,
             vuln_owner,
@@ -213,7 +211,6 @@ impl Index {
             grants_on,
             feed_targets,
             fix_bases,
-            allowed: Vec::new(),
             control_bits: model
                 .components
                 .iter()
@@ -225,18 +222,15 @@ impl Index {
                 .map(|f| crate::score::control_bits(|id| f.has_control(id)))
                 .collect(),
             adj: crate::adjacency::Adjacency::new(model),
-        };
-        ix.allowed = (0..ix.fix_count() as u32)
-            .map(|id| crate::fixes::allowed(model, &ix, ix.fix(id)))
-            .collect();
-        ix
+        }
     }
 
     /// Whether a team may make this fix: never removing what is `required: true` or a
     /// third party's flow or credential, never changing a third party's component, never
-    /// patching what a provider runs (see `fixes::allowed`).
-    pub fn fix_allowed(&self, id: u32) -> bool {
-        self.allowed.get(id as usize).copied().unwrap_or(false)
+    /// patching what a provider runs (see `fixes::refusal`). Asked only of the fixes on
+    /// a proof, so it is not tabulated for every candidate.
+    pub fn fix_allowed(&self, model: &Model, id: u32) -> bool {
+        crate::fixes::allowed(model, self, self.fix(id))
     }
 
     /// The component and position of a global vulnerability number.
