@@ -167,21 +167,16 @@ impl Index {
         }
         let grants_on = Csr::build(model.components.len(), &grants);
 
+        // What each component receives, from the adjacency's per-component rows.
+        let adj = crate::adjacency::Adjacency::new(model);
         let mut feed = Vec::new();
-        for (ci, c) in model.components.iter().enumerate() {
+        for ci in 0..model.components.len() {
             let cid = ComponentId(ci as u32);
-            for &a in &c.processes {
+            for &a in adj.processes.row(ci) {
                 feed.push((a.0, (cid, Via::Processes(cid))));
             }
-            for &f in &c.flows_in {
-                for &a in &model[f].data {
-                    feed.push((a.0, (cid, Via::Flow(f))));
-                }
-            }
-            for &f in &c.flows_out {
-                for &a in &model[f].returns {
-                    feed.push((a.0, (cid, Via::Flow(f))));
-                }
+            for &(f, a) in adj.in_data.row(ci).iter().chain(adj.out_returns.row(ci)) {
+                feed.push((a.0, (cid, Via::Flow(f))));
             }
         }
         let feed_targets = Csr::build(model.assets.len(), &feed);
@@ -221,7 +216,7 @@ impl Index {
                 .iter()
                 .map(|f| crate::score::control_bits(|id| f.has_control(id)))
                 .collect(),
-            adj: crate::adjacency::Adjacency::new(model),
+            adj,
         }
     }
 
