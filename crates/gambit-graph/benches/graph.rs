@@ -104,6 +104,9 @@ fn bench_enterprise(c: &mut Criterion) {
         g.bench_function(BenchmarkId::new("derive", size), |b| {
             b.iter(|| Analysis::run(&model, &[]))
         });
+        g.bench_function(BenchmarkId::new("index", size), |b| {
+            b.iter(|| Index::new(&model))
+        });
         let analysis = Analysis::run(&model, &[]);
         report_size(size, &analysis);
         g.bench_function(BenchmarkId::new("paths", size), |b| {

@@ -135,18 +135,41 @@ impl Adjacency {
                 interceptable.extend(carried.iter().map(|&x| (z.index(), (f, x))));
             }
         }
-        let to_component = |fl: &gambit_model::Flow| match fl.to {
-            Endpoint::Component(c) => Some(c),
-            Endpoint::Actor(_) => None,
-        };
-        let from_component = |fl: &gambit_model::Flow| match fl.from {
-            Endpoint::Component(c) => Some(c),
-            Endpoint::Actor(_) => None,
-        };
-        let approved = |fl: &gambit_model::Flow| {
-            fl.has_control("human-approval")
-                || from_component(fl).is_some_and(|p| model[p].has_control("human-approval"))
-        };
+        // One pass over the flows for everything the revision-2 rows read per flow, with
+        // the per-component flags looked up in small vectors (the model's structs are
+        // large: touching them per flow costs a cache miss each).
+        let forwarding: Vec<bool> = model.components.iter().map(|c| c.is_forwarding()).collect();
+        let approving: Vec<bool> = model
+            .components
+            .iter()
+            .map(|c| c.has_control("human-approval"))
+            .collect();
+        let mut forward_out = Vec::new();
+        let (mut in_returns, mut in_data) = (Vec::new(), Vec::new());
+        let (mut out_returns, mut out_data_unapproved) = (Vec::new(), Vec::new());
+        for (f, fl) in flows() {
+            let from = match fl.from {
+                Endpoint::Component(p) => Some(p.index()),
+                Endpoint::Actor(_) => None,
+            };
+            let to = match fl.to {
+                Endpoint::Component(c) => Some(c),
+                Endpoint::Actor(_) => None,
+            };
+            if let Some(c) = to {
+                in_returns.extend(fl.returns.iter().map(|&a| (c.0, (f, a))));
+                in_data.extend(fl.data.iter().map(|&a| (c.0, (f, a))));
+            }
+            let Some(p) = from else { continue };
+            let key = p as u32;
+            out_returns.extend(fl.returns.iter().map(|&a| (key, (f, a))));
+            if !approving[p] && !fl.has_control("human-approval") {
+                out_data_unapproved.extend(fl.data.iter().map(|&a| (key, (f, a))));
+            }
+            if let (true, false, Some(c)) = (forwarding[p], fl.code, to) {
+                forward_out.push((key, (f, c)));
+            }
+        }
         Adjacency {
             zone_of: model.components.iter().map(|c| c.zone).collect(),
             exec_vulns: vulns(Effect::CodeExecution),
@@ -158,13 +181,7 @@ impl Adjacency {
                 .filter(|(_, c)| c.public)
                 .map(|(i, _)| ComponentId(i as u32))
                 .collect(),
-            forward_out: csr(
-                nc,
-                flows().filter(|(_, fl)| !fl.code).filter_map(|(f, fl)| {
-                    let p = from_component(fl).filter(|&p| model[p].is_forwarding())?;
-                    Some((p.index(), (f, to_component(fl)?)))
-                }),
-            ),
+            forward_out: Csr::build(nc, &forward_out),
             metadata_exposed: model
                 .components
                 .iter()
@@ -174,42 +191,10 @@ impl Adjacency {
                 .collect(),
             is_llm: model.components.iter().map(|c| c.is_llm()).collect(),
             is_datastore: model.components.iter().map(|c| c.is_datastore()).collect(),
-            in_returns: csr(
-                nc,
-                flows().flat_map(|(f, fl)| {
-                    let to = to_component(fl);
-                    fl.returns
-                        .iter()
-                        .filter_map(move |&a| Some((to?.index(), (f, a))))
-                }),
-            ),
-            in_data: csr(
-                nc,
-                flows().flat_map(|(f, fl)| {
-                    let to = to_component(fl);
-                    fl.data
-                        .iter()
-                        .filter_map(move |&a| Some((to?.index(), (f, a))))
-                }),
-            ),
-            out_returns: csr(
-                nc,
-                flows().flat_map(|(f, fl)| {
-                    let from = from_component(fl);
-                    fl.returns
-                        .iter()
-                        .filter_map(move |&a| Some((from?.index(), (f, a))))
-                }),
-            ),
-            out_data_unapproved: csr(
-                nc,
-                flows().filter(|(_, fl)| !approved(fl)).flat_map(|(f, fl)| {
-                    let from = from_component(fl);
-                    fl.data
-                        .iter()
-                        .filter_map(move |&a| Some((from?.index(), (f, a))))
-                }),
-            ),
+            in_returns: Csr::build(nc, &in_returns),
+            in_data: Csr::build(nc, &in_data),
+            out_returns: Csr::build(nc, &out_returns),
+            out_data_unapproved: Csr::build(nc, &out_data_unapproved),
             unauth_datastore: model
                 .components
                 .iter()

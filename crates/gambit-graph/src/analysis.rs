@@ -392,7 +392,7 @@ impl<'m> Analysis<'m> {
             .attackers
             .iter()
             .flat_map(|a| a.graph.fixes.iter().flatten().copied())
-            .filter(|&f| f != crate::engine::NO_FIX && self.index.fix_allowed(f))
+            .filter(|&f| f != crate::engine::NO_FIX && self.index.fix_allowed(self.model, f))
             .collect();
         ids.sort_unstable();
         ids.dedup();

@@ -122,7 +122,7 @@ impl Analysis<'_> {
                     let mut fixes: Vec<u32> = proof
                         .iter()
                         .flat_map(|&d| g.fixes[d as usize])
-                        .filter(|&f| f != NO_FIX && ix.fix_allowed(f))
+                        .filter(|&f| f != NO_FIX && ix.fix_allowed(self.model, f))
                         .collect();
                     fixes.sort_unstable();
                     fixes.dedup();

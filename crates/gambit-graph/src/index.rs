@@ -122,8 +122,6 @@ pub struct Index {
     /// the asset feeds them.
     pub feed_targets: Csr<(ComponentId, Via)>,
     fix_bases: [u32; 10],
-    /// Per fix id: whether a team may make it (see [`Index::fix_allowed`]).
-    allowed: Vec<bool>,
     /// Per component: the likelihood-lowering controls it has (see `score`).
     pub control_bits: Vec<u32>,
     /// Per flow: the likelihood-lowering controls on that one call.
@@ -169,21 +167,16 @@ impl Index {
         }
         let grants_on = Csr::build(model.components.len(), &grants);
 
+        // What each component receives, from the adjacency's per-component rows.
+        let adj = crate::adjacency::Adjacency::new(model);
         let mut feed = Vec::new();
-        for (ci, c) in model.components.iter().enumerate() {
+        for ci in 0..model.components.len() {
             let cid = ComponentId(ci as u32);
-            for &a in &c.processes {
+            for &a in adj.processes.row(ci) {
                 feed.push((a.0, (cid, Via::Processes(cid))));
             }
-            for &f in &c.flows_in {
-                for &a in &model[f].data {
-                    feed.push((a.0, (cid, Via::Flow(f))));
-                }
-            }
-            for &f in &c.flows_out {
-                for &a in &model[f].returns {
-                    feed.push((a.0, (cid, Via::Flow(f))));
-                }
+            for &(f, a) in adj.in_data.row(ci).iter().chain(adj.out_returns.row(ci)) {
+                feed.push((a.0, (cid, Via::Flow(f))));
             }
         }
         let feed_targets = Csr::build(model.assets.len(), &feed);
@@ -202,7 +195,7 @@ impl Index {
         {
             fix_bases[k + 1] = fix_bases[k] + len;
         }
-        let mut ix = Index {
+        Index {
             facts: FactSpace::new(model),
             vuln_base,
             vuln_owner,
@@ -213,7 +206,6 @@ impl Index {
             grants_on,
             feed_targets,
             fix_bases,
-            allowed: Vec::new(),
             control_bits: model
                 .components
                 .iter()
@@ -224,19 +216,16 @@ impl Index {
                 .iter()
                 .map(|f| crate::score::control_bits(|id| f.has_control(id)))
                 .collect(),
-            adj: crate::adjacency::Adjacency::new(model),
-        };
-        ix.allowed = (0..ix.fix_count() as u32)
-            .map(|id| crate::fixes::allowed(model, &ix, ix.fix(id)))
-            .collect();
-        ix
+            adj,
+        }
     }
 
     /// Whether a team may make this fix: never removing what is `required: true` or a
     /// third party's flow or credential, never changing a third party's component, never
-    /// patching what a provider runs (see `fixes::allowed`).
-    pub fn fix_allowed(&self, id: u32) -> bool {
-        self.allowed.get(id as usize).copied().unwrap_or(false)
+    /// patching what a provider runs (see `fixes::refusal`). Asked only of the fixes on
+    /// a proof, so it is not tabulated for every candidate.
+    pub fn fix_allowed(&self, model: &Model, id: u32) -> bool {
+        crate::fixes::allowed(model, self, self.fix(id))
     }
 
     /// The component and position of a global vulnerability number.
