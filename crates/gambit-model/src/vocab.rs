@@ -264,6 +264,13 @@ pub const IDENTITY_KINDS: &[&str] = &[
     "ssh-user",
     "workload-identity",
     "bot-account",
+    // Accounts the docs and examples use: a SaaS or local login, a cloud access key,
+    // an API key's principal, a code host's user.
+    "saas-account",
+    "local-account",
+    "access-key",
+    "api-key",
+    "github-user",
 ];
 
 /// Controls the analysis understands. Teams may declare more under top-level `controls:`.
