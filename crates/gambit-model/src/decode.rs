@@ -259,7 +259,7 @@ impl Decoder<'_> {
         self.diags.push(
             Diagnostic::error("invalid-value", format!("unknown {} `{text}`", V::WHAT))
                 .at(node.span)
-                .label(format!("not a {}", V::WHAT))
+                .label(format!("not {} {}", suggest::article(V::WHAT), V::WHAT))
                 .help(help),
         );
         None

@@ -50,6 +50,9 @@ struct Resolver<'a> {
     spans: HashMap<String, Span>,
     /// Which assets are credentials, by asset index.
     credential: Vec<bool>,
+    /// Ids defined more than once: the duplicate-id error is the one error about them, so
+    /// references to them raise no wrong-kind error (one mistake, one error).
+    duplicated: std::collections::HashSet<String>,
 }
 
 /// Resolves the files of one model (the root first) into a [`Model`].
@@ -64,6 +67,7 @@ pub(crate) fn resolve(
         ids: HashMap::new(),
         spans: HashMap::new(),
         credential: Vec::new(),
+        duplicated: Default::default(),
     };
     let merged = r.merge(files);
     let model = r.build(merged, digest);
@@ -165,6 +169,7 @@ impl Resolver<'_> {
                 d.related(first, "first defined here")
             };
             self.error(d);
+            self.duplicated.insert(id.value.clone());
             return false;
         }
         self.ids.insert(id.value.clone(), element);
@@ -200,27 +205,23 @@ impl Resolver<'_> {
         };
         match found {
             Some(e) if fits(e, &self.credential) => Some(e),
+            Some(_) if self.duplicated.contains(&r.value) => None,
             Some(e) => {
-                let what = if matches!(e, ElementId::Asset(_)) && want == Want::Credential {
-                    "an asset that is not a credential".to_owned()
+                let message = if matches!(e, ElementId::Asset(_)) && want == Want::Credential {
+                    format!("`{}` is an asset that is not a credential", r.value)
                 } else {
-                    format!("{} {}", article(e.kind_name()), e.kind_name())
-                };
-                let mut d = Diagnostic::error(
-                    "wrong-kind",
                     format!(
-                        "`{}` is {what}, not {} {}",
+                        "`{}` is {} {}, not {} {}",
                         r.value,
+                        article(e.kind_name()),
+                        e.kind_name(),
                         article(want.noun()),
                         want.noun()
-                    ),
-                )
-                .at(r.span)
-                .label(format!(
-                    "expected {} {}",
-                    article(want.noun()),
-                    want.noun()
-                ));
+                    )
+                };
+                let mut d = Diagnostic::error("wrong-kind", message)
+                    .at(r.span)
+                    .label(format!("expected {} {}", article(want.noun()), want.noun()));
                 if want == Want::Credential && matches!(e, ElementId::Asset(_)) {
                     d = d.help(format!(
                         "declare it with `kind: credential` if `{}` is a secret",

@@ -99,6 +99,8 @@ vocab!(
         None = "none", Password = "password", Basic = "basic", Key = "key", Token = "token", Jwt = "jwt",
         ApiKey = "api-key", Session = "session", Oauth = "oauth", Oidc = "oidc", Saml = "saml",
         Mtls = "mtls", Certificate = "certificate", Kerberos = "kerberos", Ntlm = "ntlm", Iam = "iam",
+        Scram = "scram", Hmac = "hmac", PresignedUrl = "presigned-url", Sso = "sso",
+        Digest = "digest", Webauthn = "webauthn",
     }
 );
 vocab!(
@@ -136,9 +138,10 @@ impl Authentication {
         use Authentication as A;
         match self {
             A::None => 0,
-            A::Basic | A::Password | A::Ntlm => 1,
-            A::ApiKey | A::Key | A::Token | A::Jwt | A::Session => 2,
+            A::Basic | A::Password | A::Ntlm | A::Digest => 1,
+            A::ApiKey | A::Key | A::Token | A::Jwt | A::Session | A::PresignedUrl => 2,
             A::Oauth | A::Oidc | A::Saml | A::Kerberos | A::Iam | A::Certificate => 3,
+            A::Scram | A::Hmac | A::Sso | A::Webauthn => 3,
             A::Mtls => 4,
         }
     }
@@ -261,6 +264,13 @@ pub const IDENTITY_KINDS: &[&str] = &[
     "ssh-user",
     "workload-identity",
     "bot-account",
+    // Accounts the docs and examples use: a SaaS or local login, a cloud access key,
+    // an API key's principal, a code host's user.
+    "saas-account",
+    "local-account",
+    "access-key",
+    "api-key",
+    "github-user",
 ];
 
 /// Controls the analysis understands. Teams may declare more under top-level `controls:`.

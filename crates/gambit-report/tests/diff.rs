@@ -129,7 +129,8 @@ fn threats_added_resolved_and_changed() {
         .threats
         .changed
         .iter()
-        .find(|t| t.id == "unencrypted-communication@web->db")
+        // The accepted unencrypted-communication@web->db is folded into this threat.
+        .find(|t| t.id == "credential-over-unencrypted-flow@web->db")
         .expect("the decision change is reported");
     assert_eq!(changed.from.status.to_string(), "accepted");
     assert_eq!(changed.to.status.to_string(), "open");

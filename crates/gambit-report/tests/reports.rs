@@ -275,7 +275,9 @@ fn closed_threats_are_suppressed_not_dropped() {
     let accepted = results
         .iter()
         .find(|r| {
-            r["partialFingerprints"]["gambitThreatId/v1"] == "unencrypted-communication@web->db"
+            // The accepted unencrypted-communication@web->db is folded into this threat.
+            r["partialFingerprints"]["gambitThreatId/v1"]
+                == "credential-over-unencrypted-flow@web->db"
         })
         .expect("the accepted threat is reported");
     assert_eq!(accepted["suppressions"][0]["kind"], "external");

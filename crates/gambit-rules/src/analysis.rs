@@ -96,7 +96,7 @@ pub fn analyze(model: &Model, options: &Options<'_>) -> ThreatAnalysis {
     if let Some(extra) = options.extra_rules {
         diagnostics.extend(own_rules.clashes_with(extra));
     }
-    let findings = run_rules(&cx, registry::RULES);
+    let findings = crate::fold::fold(model, run_rules(&cx, registry::RULES));
     let mut threats = to_threats(&cx, findings);
     let (found, warnings) = own_rules.evaluate(&cx);
     threats.extend(found);

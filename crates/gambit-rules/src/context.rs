@@ -38,6 +38,9 @@ pub struct ComponentFacts {
     pub tainted_asset: Option<AssetId>,
     /// It sends to a logging or monitoring component.
     pub ships_logs: bool,
+    /// The forwarding components its exposure comes through, when it comes only through
+    /// them (empty when it is exposed itself).
+    pub exposed_via: Vec<ComponentId>,
 }
 
 /// Kinds of human actors (others are systems, bots or organisations).
@@ -45,6 +48,22 @@ const NON_HUMAN_ACTORS: &[&str] = &["external-system", "service", "bot", "partne
 
 /// Component kinds that collect logs and events.
 const LOG_SINKS: &[&str] = &["logging", "monitoring"];
+
+/// Kinds that are products deployed as they come, not code the team writes.
+const OFF_THE_SHELF_KINDS: &[&str] = &[
+    "identity-provider",
+    "monitoring",
+    "logging",
+    "secret-store",
+    "message-broker",
+    "artifact-registry",
+    "ci-cd",
+    "repository",
+    "dns",
+    "firewall",
+    "email-server",
+    "saas",
+];
 
 pub struct Context<'m> {
     pub model: &'m Model,
@@ -55,11 +74,12 @@ pub struct Context<'m> {
 impl<'m> Context<'m> {
     pub fn new(model: &'m Model) -> Self {
         let tainted = tainted_assets(model);
-        let components = model
+        let mut components: Vec<ComponentFacts> = model
             .components
             .iter()
             .map(|c| component_facts(model, c, &tainted))
             .collect();
+        expose_behind_forwarders(model, &mut components);
         Context {
             model,
             components,
@@ -126,6 +146,41 @@ impl<'m> Context<'m> {
         }
     }
 
+    /// Whether a component has a control itself, or every forwarding component its
+    /// exposure comes through has it (rate limiting at the ingress covers the services
+    /// behind it). Cycles of forwarders count as unguarded.
+    pub fn guarded_by(&self, c: ComponentId, control: &str) -> bool {
+        let mut seen = Vec::new();
+        self.guarded_walk(c, control, &mut seen)
+    }
+
+    fn guarded_walk(&self, c: ComponentId, control: &str, seen: &mut Vec<ComponentId>) -> bool {
+        if self.model[c].has_control(control) {
+            return true;
+        }
+        if seen.contains(&c) {
+            return false;
+        }
+        seen.push(c);
+        let via = &self.components[c.index()].exposed_via;
+        !via.is_empty() && via.iter().all(|&p| self.guarded_walk(p, control, seen))
+    }
+
+    /// The secret store a component reads all of `creds` from at run time (a flow to a
+    /// secret-store that returns them), which is what the secrets-manager control means.
+    pub fn fetched_from_secret_store(&self, c: ComponentId, creds: &[AssetId]) -> Option<&'m str> {
+        let model = self.model;
+        model[c].flows_out.iter().find_map(|&f| {
+            let flow = &model[f];
+            let Endpoint::Component(store) = flow.to else {
+                return None;
+            };
+            (model[store].kind.as_str() == "secret-store"
+                && creds.iter().all(|k| flow.returns.contains(k)))
+            .then(|| model[store].id.as_str())
+        })
+    }
+
     pub fn is_tainted(&self, a: AssetId) -> bool {
         self.tainted[a.index()]
     }
@@ -171,13 +226,53 @@ impl<'m> Context<'m> {
         matches!(self.trust(e), Trust::Untrusted | Trust::Partner)
     }
 
-    /// A component run by someone else (it sits in an untrusted or partner zone): rules
-    /// about how we build and operate components do not apply to it.
+    /// A component run by someone else: it sits in an untrusted or partner zone that is
+    /// not nested in one of our own (internal or restricted) zones. Rules about how we
+    /// build and operate components do not apply to it. A sandbox we run inside our own
+    /// cloud account is untrusted, but it is still ours.
     pub fn third_party(&self, c: ComponentId) -> bool {
-        matches!(
-            self.zone_trust(self.model[c].zone),
-            Trust::Untrusted | Trust::Partner
-        )
+        let zone = self.model[c].zone;
+        matches!(self.zone_trust(zone), Trust::Untrusted | Trust::Partner)
+            && !self.inside_own_zone(zone)
+    }
+
+    fn inside_own_zone(&self, zone: ZoneId) -> bool {
+        nested_in_own_zone(self.model, zone)
+    }
+
+    /// An endpoint outside the organisation that we neither run nor control: an
+    /// untrusted or partner actor, or a third-party component. A flow between two such
+    /// endpoints (mail from the internet into a mail provider) is nobody's here to fix.
+    pub fn outside_organisation(&self, e: Endpoint) -> bool {
+        match e {
+            Endpoint::Actor(_) => self.is_external(e),
+            Endpoint::Component(c) => self.third_party(c),
+        }
+    }
+
+    /// A provider runs the component (`managed: true`): its hosts, patching, redundancy
+    /// and host logs are theirs, so rules about those skip it; its configuration and
+    /// access are still ours.
+    pub fn provider_operated(&self, c: &Component) -> bool {
+        c.managed
+    }
+
+    /// A product whose code we do not write: managed, or a kind that is always bought
+    /// or deployed as is (identity providers, monitoring, logging, secret stores,
+    /// brokers, registries, CI, forwarding components, datastores replicating to each
+    /// other). Injection rules ask about code we write, so they skip these.
+    pub fn off_the_shelf(&self, c: &Component) -> bool {
+        c.managed
+            || c.is_forwarding()
+            || c.is_datastore()
+            || OFF_THE_SHELF_KINDS.contains(&c.kind.as_str())
+    }
+
+    /// Whether the component decides what an authenticated caller may do: forwarding
+    /// hops pass requests on and sign-in endpoints only prove who the caller is, so
+    /// authorization belongs to the service behind them.
+    pub fn authorizes_requests(&self, c: &Component) -> bool {
+        !c.is_forwarding() && c.kind.as_str() != "identity-provider"
     }
 
     pub fn is_human(&self, a: &Actor) -> bool {
@@ -308,20 +403,48 @@ impl<'m> Context<'m> {
         out
     }
 
-    /// The strongest authentication a flow demands.
+    /// What the caller behind a flow proved: its effective authentication, which a
+    /// forwarding hop carries on from its callers (docs/model-language.md).
     pub fn authentication(&self, f: &Flow) -> Authentication {
-        f.authentication
+        f.effective_authentication
+    }
+
+    /// How an attacker gets to read an unencrypted flow: from the internet when either
+    /// end is there; otherwise only by first standing in a network zone of one of its
+    /// ends (a flow between two of our own network zones), which lowers the likelihood.
+    /// `None` when nothing stands in the way.
+    pub fn sniffing_needs(&self, f: &Flow) -> Option<String> {
+        let zones = [
+            self.model.endpoint_zone(f.from),
+            self.model.endpoint_zone(f.to),
+        ];
+        let on_internet = zones
+            .iter()
+            .any(|&z| z == self.model.internet() || self.zone_trust(z) == Trust::Untrusted);
+        if on_internet || zones.iter().any(|&z| !self.model[z].is_network()) {
+            return None;
+        }
+        let mut names: Vec<&str> = zones.iter().map(|&z| self.model[z].id.as_str()).collect();
+        names.dedup();
+        Some(format!(
+            "an attacker must first stand in network zone {}",
+            names.join(" or ")
+        ))
     }
 }
 
-/// A flow's protocol in lower case, allocating only when it has capitals.
-pub fn protocol_lower(f: &Flow) -> Option<std::borrow::Cow<'_, str>> {
-    let p = f.protocol.as_deref()?;
-    Some(if p.bytes().any(|b| b.is_ascii_uppercase()) {
-        std::borrow::Cow::Owned(p.to_ascii_lowercase())
-    } else {
-        std::borrow::Cow::Borrowed(p)
-    })
+/// Whether a zone has an ancestor trusted internal or restricted (parents are acyclic:
+/// the loader rejects cycles; the walk is bounded by the zone count anyway).
+fn nested_in_own_zone(model: &Model, zone: ZoneId) -> bool {
+    let mut next = model[zone].parent;
+    for _ in 0..model.zones.len() {
+        let Some(z) = next else { break };
+        if matches!(zone_trust(model, z), Trust::Internal | Trust::Restricted) {
+            return true;
+        }
+        next = model[z].parent;
+    }
+    false
 }
 
 pub fn zone_trust(model: &Model, z: ZoneId) -> Trust {
@@ -359,7 +482,12 @@ fn tainted_assets(model: &Model) -> Vec<bool> {
 }
 
 fn component_facts(model: &Model, c: &Component, tainted: &[bool]) -> ComponentFacts {
+    // An untrusted zone of our own (a sandbox in our account) marks what runs there as
+    // untrusted, not as reachable from the internet: its callers decide that.
+    let own_untrusted =
+        zone_trust(model, c.zone) == Trust::Untrusted && nested_in_own_zone(model, c.zone);
     let mut exposure = match zone_trust(model, c.zone) {
+        Trust::Untrusted if own_untrusted => Exposure::Internal,
         Trust::Untrusted => Exposure::Internet,
         Trust::Partner => Exposure::Partner,
         Trust::Internal => Exposure::Internal,
@@ -373,6 +501,11 @@ fn component_facts(model: &Model, c: &Component, tainted: &[bool]) -> ComponentF
     }
     for &f in &c.flows_in {
         let from = model[f].from;
+        // Code pulled in (packages into CI, images into a cluster) is supply chain, not
+        // a caller: it taints what the component handles, it does not expose it.
+        if model[f].code {
+            continue;
+        }
         let level = match endpoint_trust(model, from) {
             Trust::Untrusted => Exposure::Internet,
             Trust::Partner => Exposure::Partner,
@@ -407,11 +540,51 @@ fn component_facts(model: &Model, c: &Component, tainted: &[bool]) -> ComponentF
         Endpoint::Actor(_) => false,
     });
     ComponentFacts {
-        untrusted_input: exposure >= Exposure::Partner || tainted_asset.is_some(),
+        untrusted_input: exposure >= Exposure::Partner || own_untrusted || tainted_asset.is_some(),
         exposure,
         exposure_reason: reason,
         tainted_asset,
         ships_logs,
+        exposed_via: Vec::new(),
+    }
+}
+
+/// A component reached through a forwarding component (CDN, load balancer, gateway,
+/// ingress) is as exposed as that forwarder: the hop passes outsiders' requests on.
+/// Exposure only rises and has four levels, so the worklist ends.
+fn expose_behind_forwarders(model: &Model, facts: &mut [ComponentFacts]) {
+    let mut todo: Vec<ComponentId> = (0..model.components.len() as u32)
+        .map(ComponentId)
+        .filter(|&c| model[c].is_forwarding())
+        .collect();
+    while let Some(p) = todo.pop() {
+        let level = facts[p.index()].exposure;
+        if level < Exposure::Partner {
+            continue;
+        }
+        for &f in &model[p].flows_out {
+            let Endpoint::Component(c) = model[f].to else {
+                continue;
+            };
+            let behind = &mut facts[c.index()];
+            if model[f].code || behind.exposure > level {
+                continue;
+            }
+            if behind.exposure == level {
+                // Equally exposed through another forwarder: remember it too.
+                if !behind.exposed_via.is_empty() && !behind.exposed_via.contains(&p) {
+                    behind.exposed_via.push(p);
+                }
+                continue;
+            }
+            behind.exposure = level;
+            behind.exposure_reason = Some(format!("behind {}", model[p].id));
+            behind.exposed_via = vec![p];
+            behind.untrusted_input = true;
+            if model[c].is_forwarding() {
+                todo.push(c);
+            }
+        }
     }
 }
 

@@ -466,6 +466,7 @@ fn threat(cx: &Context<'_>, rule: &CustomRule, target: Target, assets: Vec<Asset
         on_attack_path: false,
         attack_goals: Vec::new(),
         rationale: format!("custom rule condition holds: {}", rule.when.trim()),
+        also: Vec::new(),
         factors: Vec::new(),
         records: assets
             .iter()

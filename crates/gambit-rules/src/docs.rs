@@ -43,7 +43,9 @@ Generated from the rules' documentation by `GAMBIT_BLESS=1 cargo test -p gambit-
 How threats are rated: [risk.md](risk.md). Writing your own rules: [custom-rules.md](custom-rules.md).\n\n\
 Rules read only the model. Elements marked `out_of_scope` are skipped, and rules about how a component is \
 built and run (logging, redundancy, backups, encryption, authentication, injection, AI guardrails) skip \
-components in untrusted or partner zones: someone else runs those.\n\n\
+components in untrusted or partner zones: someone else runs those. `managed: true` components skip the \
+rules about hosts, redundancy and host logs; off-the-shelf products skip the injection rules; several \
+rules on one fact are reported once (see [risk.md](risk.md), \"One weakness, one threat\").\n\n\
 | Rule | STRIDE | What it finds |\n|---|---|---|\n",
     );
     for m in metas {

@@ -80,6 +80,8 @@ pub struct Finding {
     pub mitigations: Vec<String>,
     /// The target's exposure, when it has one (components and flows).
     pub exposure: Option<Exposure>,
+    /// Ids of the findings folded into this one (see `fold`).
+    pub also: Vec<String>,
 }
 
 /// Builds a [`Finding`]. By default the likelihood starts at the rule's and moves with
@@ -263,6 +265,7 @@ impl<'c, 'm> FindingBuilder<'c, 'm> {
             factors,
             mitigations,
             exposure: self.exposure.map(|(e, _)| e),
+            also: Vec::new(),
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod context;
 pub mod custom;
 pub mod docs;
 pub mod finding;
+pub mod fold;
 pub mod registry;
 pub mod risk;
 pub mod rules;

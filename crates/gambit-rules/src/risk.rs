@@ -12,10 +12,15 @@ use crate::threat::{Decision, Threat, make_dread};
 /// Applies every decision to its threat and returns warnings for stale decisions.
 /// `today` decides whether an acceptance has expired (it has once `today > expires`).
 pub fn apply_decisions(model: &Model, threats: &mut [Threat], today: Date) -> Vec<Diagnostic> {
+    // A decision on a folded id applies to the threat it was folded into.
     let index: HashMap<&str, usize> = threats
         .iter()
         .enumerate()
-        .map(|(i, t)| (t.id.as_str(), i))
+        .flat_map(|(i, t)| {
+            std::iter::once(t.id.as_str())
+                .chain(t.also.iter().map(String::as_str))
+                .map(move |id| (id, i))
+        })
         .collect();
     let mut updates = Vec::new();
     let mut diags = Vec::new();
@@ -25,7 +30,9 @@ pub fn apply_decisions(model: &Model, threats: &mut [Threat], today: Date) -> Ve
             None => {
                 let help = gambit_model::suggest::did_you_mean(
                     &decision.threat,
-                    threats.iter().map(|t| t.id.as_str()),
+                    threats.iter().flat_map(|t| {
+                        std::iter::once(t.id.as_str()).chain(t.also.iter().map(String::as_str))
+                    }),
                 )
                 .unwrap_or_else(|| {
                     "the threat is gone (fixed or renamed): remove the decision, or check the id with `gambit analyze`".to_owned()

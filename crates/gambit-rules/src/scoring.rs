@@ -21,6 +21,52 @@ pub fn severity(likelihood: Likelihood, impact: Impact) -> Severity {
     MATRIX[likelihood_rank(likelihood) as usize][impact_rank(impact) as usize]
 }
 
+/// Rules whose finding is itself a way in: an outsider can act on it with nothing else
+/// first (no prior foothold, no victim to trick, no outage to wait for).
+const ENTRY_RULES: &[&str] = &[
+    "exploitable-vulnerability",
+    "public-datastore",
+    "missing-authentication",
+    "missing-authorization",
+    "unauthenticated-datastore",
+    "sql-injection",
+    "nosql-injection",
+    "command-injection",
+    "ldap-injection",
+    "xml-external-entity",
+    "insecure-deserialization",
+    "ssrf",
+    "exposed-management-interface",
+    "indirect-prompt-injection",
+    "prompt-injection",
+    "llm-sensitive-data-disclosure",
+    "llm-code-execution",
+    "credential-in-client-app",
+];
+
+/// Why a finding the matrix rates critical is not "fix before the next release", if it
+/// is not: critical is kept for a way in that outsiders can use today (an entry rule on
+/// a target exposed to the internet) and that puts a crown jewel at stake, or for a
+/// known-exploited (KEV) vulnerability reachable from the internet. Everything else the
+/// matrix calls critical is reported high (docs/risk.md, "Calibration").
+pub fn critical_cap(model: &Model, finding: &crate::finding::Finding) -> Option<&'static str> {
+    use crate::context::Exposure;
+    use crate::finding::Target;
+    if !ENTRY_RULES.contains(&finding.rule.id) {
+        return Some("an attacker needs another step first");
+    }
+    if finding.exposure != Some(Exposure::Internet) {
+        return Some("not reachable from the internet");
+    }
+    if finding.rule.id == "exploitable-vulnerability" {
+        let kev = matches!(finding.target, Target::Component(c)
+            if model[c].open_vulnerabilities().any(|v| v.kev));
+        return (!kev).then_some("not known exploited (KEV)");
+    }
+    let jewel = finding.assets.iter().any(|&a| model[a].crown_jewel);
+    (!jewel).then_some("no crown jewel at stake")
+}
+
 pub fn likelihood_rank(l: Likelihood) -> u8 {
     match l {
         Likelihood::Unlikely => 0,

@@ -15,6 +15,10 @@ use crate::scoring;
 /// `analyze --format json`, which serializes these types directly.
 #[derive(Clone, Debug, Serialize)]
 pub struct Threat {
+    /// Ids of the threats folded into this one: other rules firing on the same fact, or
+    /// this rule on other flows of the same source. `risks:` decisions on them apply here.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<String>,
     /// Assets at stake.
     pub assets: Vec<String>,
     /// The crown-jewel goals whose best attack path runs through this threat's target
@@ -133,6 +137,15 @@ impl Threat {
             .iter()
             .filter_map(|&a| records_at_stake(model, a))
             .max();
+        let mut severity = scoring::severity(f.likelihood, f.impact);
+        let cap = (severity == Severity::Critical)
+            .then(|| scoring::critical_cap(model, &f))
+            .flatten();
+        let mut factors = f.factors;
+        if let Some(why) = cap {
+            severity = Severity::High;
+            factors.push(format!("rated high, not critical: {why}"));
+        }
         Threat {
             id: format!("{}@{}", f.rule.id, target),
             rule: f.rule.id.to_owned(),
@@ -142,14 +155,15 @@ impl Threat {
             target_kind: f.target.kind(),
             likelihood: f.likelihood,
             impact: f.impact,
-            severity: scoring::severity(f.likelihood, f.impact),
+            severity,
             status: RiskStatus::Open,
             open: true,
             status_note: None,
             on_attack_path: false,
             attack_goals: Vec::new(),
             rationale: f.rationale,
-            factors: f.factors,
+            also: f.also,
+            factors,
             assets: f.assets.iter().map(|&a| model[a].id.clone()).collect(),
             detection: detection(model, f.target),
             mitigations: f.mitigations,

@@ -151,8 +151,16 @@ fn an_expired_acceptance_counts_as_open_and_says_so() {
     let t = analysis
         .threats
         .iter()
-        .find(|t| t.id == "unencrypted-communication@shop->db")
+        .find(|t| t.id == "credential-over-unencrypted-flow@shop->db")
         .expect("threat");
+    // The decision names a threat folded into this one: it applies here.
+    assert!(
+        t.also
+            .iter()
+            .any(|a| a == "unencrypted-communication@shop->db"),
+        "{:?}",
+        t.also
+    );
     assert_eq!(t.status, RiskStatus::Accepted);
     assert!(
         t.open,
@@ -191,7 +199,7 @@ fn an_expired_acceptance_counts_as_open_and_says_so() {
     let t = earlier
         .threats
         .iter()
-        .find(|t| t.id == "unencrypted-communication@shop->db")
+        .find(|t| t.id == "credential-over-unencrypted-flow@shop->db")
         .unwrap();
     assert!(
         !t.open,

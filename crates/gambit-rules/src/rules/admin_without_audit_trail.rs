@@ -5,7 +5,7 @@ use crate::context::Context;
 use crate::declare_rule;
 use crate::finding::{Finding, Target};
 use crate::rule::Check;
-use crate::rules::privileged_identity_without_mfa::HUMAN_IDENTITY_KINDS;
+use crate::rules::shared::is_human_identity_kind;
 
 declare_rule! {
     /// ## What it finds
@@ -52,7 +52,7 @@ impl Check for AdminWithoutAuditTrail {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let mut admins: Vec<Vec<&str>> = vec![Vec::new(); cx.model.components.len()];
         for (iid, identity) in cx.identities() {
-            if !(cx.used_by_people(iid) || HUMAN_IDENTITY_KINDS.contains(&identity.kind.as_str())) {
+            if !(cx.used_by_people(iid) || is_human_identity_kind(identity.kind.as_str())) {
                 continue;
             }
             for g in &identity.grants {

@@ -74,9 +74,8 @@ impl Check for CommandInjection {
                 .iter()
                 .map(|&f| &cx.model[f])
                 .filter(|f| {
-                    f.protocol.as_deref().is_some_and(|p| {
-                        COMMAND_PROTOCOLS.iter().any(|c| c.eq_ignore_ascii_case(p))
-                    })
+                    crate::rules::shared::flow_protocol(f)
+                        .is_some_and(|p| COMMAND_PROTOCOLS.contains(&p.as_ref()))
                 })
                 .collect();
             let tagged = c.tags.iter().any(|t| COMMAND_TAGS.contains(&t.as_str()));

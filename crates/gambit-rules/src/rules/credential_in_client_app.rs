@@ -4,7 +4,7 @@ use crate::context::Context;
 use crate::declare_rule;
 use crate::finding::{Finding, Target};
 use crate::rule::Check;
-use crate::rules::privileged_identity_without_mfa::HUMAN_IDENTITY_KINDS;
+use crate::rules::shared::is_human_identity_kind;
 
 /// Identity kinds issued per instance (attested device or workload identities).
 const PER_INSTANCE_KINDS: &[&str] = &["workload-identity", "managed-identity"];
@@ -72,8 +72,7 @@ impl Check for CredentialInClientApp {
                     cx.model[k].kind == AssetKind::Credential
                         && cx.model[k].grants.is_some_and(|i| {
                             let kind = cx.model[i].kind.as_str();
-                            !HUMAN_IDENTITY_KINDS.contains(&kind)
-                                && !PER_INSTANCE_KINDS.contains(&kind)
+                            !is_human_identity_kind(kind) && !PER_INSTANCE_KINDS.contains(&kind)
                         })
                 })
                 .collect();

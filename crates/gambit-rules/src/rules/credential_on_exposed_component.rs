@@ -79,11 +79,16 @@ impl Check for CredentialOnExposedComponent {
                     None => cx.model[k].id.clone(),
                 })
                 .collect();
-            cx.finding(&Self::META, Target::Component(id))
+            let mut b = cx
+                .finding(&Self::META, Target::Component(id))
                 .because(format!("holds {}", granted.join(", ")))
-                .assets(creds)
-                .lowered_by(id, &["secrets-manager"])
-                .emit(out);
+                .assets(creds.clone());
+            if c.has_control("secrets-manager") {
+                b = b.lowered_by(id, &["secrets-manager"]);
+            } else if let Some(store) = cx.fetched_from_secret_store(id, &creds) {
+                b = b.shift(-1, format!("fetched at run time from {store}"));
+            }
+            b.emit(out);
         }
     }
 }

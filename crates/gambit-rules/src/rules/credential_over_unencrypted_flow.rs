@@ -18,6 +18,7 @@ const SECRET_BEARING: &[Authentication] = &[
     Authentication::Saml,
     Authentication::Ntlm,
     Authentication::Key,
+    Authentication::PresignedUrl,
 ];
 
 declare_rule! {
@@ -63,7 +64,7 @@ declare_rule! {
 impl Check for CredentialOverUnencryptedFlow {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, f) in cx.flows() {
-            if f.encrypted {
+            if f.encrypted || (cx.outside_organisation(f.from) && cx.outside_organisation(f.to)) {
                 continue;
             }
             let mut creds: Vec<_> = cx
@@ -73,7 +74,7 @@ impl Check for CredentialOverUnencryptedFlow {
                 .collect();
             creds.sort();
             creds.dedup();
-            let secret_auth = SECRET_BEARING.contains(&f.authentication);
+            let secret_auth = SECRET_BEARING.contains(&cx.authentication(f));
             if creds.is_empty() && !secret_auth {
                 continue;
             }
@@ -84,7 +85,7 @@ impl Check for CredentialOverUnencryptedFlow {
             if secret_auth {
                 facts.push(format!(
                     "authentication {} sends a secret with each request",
-                    f.authentication
+                    cx.authentication(f)
                 ));
             }
             if !creds.is_empty() {
@@ -95,10 +96,14 @@ impl Check for CredentialOverUnencryptedFlow {
             if let Some(to) = cx.component(f.to) {
                 assets.extend(cx.handled(to));
             }
-            cx.finding(&Self::META, Target::Flow(id))
+            let mut b = cx
+                .finding(&Self::META, Target::Flow(id))
                 .because(facts.join("; "))
-                .assets(assets)
-                .emit(out);
+                .assets(assets);
+            if let Some(needs) = cx.sniffing_needs(f) {
+                b = b.shift(-1, needs);
+            }
+            b.emit(out);
         }
     }
 }

@@ -61,7 +61,7 @@ impl Check for CredentialStuffing {
                 .map(|&f| &cx.model[f])
                 .filter(|f| {
                     matches!(
-                        f.authentication,
+                        cx.authentication(f),
                         Authentication::Password | Authentication::Basic | Authentication::Ntlm
                     )
                 })

@@ -59,7 +59,7 @@ impl Check for CrossSiteRequestForgery {
                 .flows_in
                 .iter()
                 .map(|&f| &cx.model[f])
-                .filter(|f| f.authentication == Authentication::Session)
+                .filter(|f| cx.authentication(f) == Authentication::Session)
                 .filter(|f| {
                     cx.actor(f.from)
                         .is_some_and(|a| cx.is_human(a) && cx.is_external(f.from))

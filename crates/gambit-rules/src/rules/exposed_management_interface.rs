@@ -15,7 +15,16 @@ const MANAGEMENT_KINDS: &[&str] = &[
 ];
 /// Protocols for remote administration.
 const ADMIN_PROTOCOLS: &[&str] = &[
-    "ssh", "rdp", "vnc", "telnet", "winrm", "smb", "kubectl", "k8s-api", "ipmi",
+    "ssh",
+    "rdp",
+    "vnc",
+    "telnet",
+    "winrm",
+    "smb",
+    "kubectl",
+    "k8s-api",
+    "kubernetes-api",
+    "ipmi",
 ];
 
 declare_rule! {
@@ -74,10 +83,8 @@ impl Check for ExposedManagementInterface {
             }
             for &f in &c.flows_in {
                 let flow = &cx.model[f];
-                let admin = flow
-                    .protocol
-                    .as_deref()
-                    .is_some_and(|p| ADMIN_PROTOCOLS.iter().any(|a| a.eq_ignore_ascii_case(p)));
+                let admin = crate::rules::shared::flow_protocol(flow)
+                    .is_some_and(|p| ADMIN_PROTOCOLS.contains(&p.as_ref()));
                 if admin && cx.is_untrusted(flow.from) {
                     facts.push(format!(
                         "{} reaches it over {} from the internet",

@@ -50,7 +50,9 @@ impl Check for FlatNetworkLateralMovement {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (zi, zone) in cx.model.zones.iter().enumerate() {
             let zid = gambit_model::ZoneId(zi as u32);
-            if zone.isolated || zid == cx.model.internet() {
+            // Administrative zones (accounts, tenants) group things for ownership: their
+            // members do not reach each other by sharing one.
+            if zone.isolated || zid == cx.model.internet() || !zone.is_network() {
                 continue;
             }
             let members: Vec<_> = zone

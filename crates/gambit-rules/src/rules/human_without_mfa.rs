@@ -62,7 +62,7 @@ impl Check for HumanWithoutMfa {
                 .map(|&f| &cx.model[f])
                 .filter(|f| {
                     matches!(
-                        f.authentication,
+                        cx.authentication(f),
                         Authentication::Password | Authentication::Basic | Authentication::Ntlm
                     )
                 })
@@ -80,7 +80,11 @@ impl Check for HumanWithoutMfa {
             for f in &logins {
                 if let Some(c) = cx.component(f.to) {
                     assets.extend(cx.at_least(cx.handled(c), Classification::Internal));
-                    facts.push(format!("signs in to {} with {}", c.id, f.authentication));
+                    facts.push(format!(
+                        "signs in to {} with {}",
+                        c.id,
+                        cx.authentication(f)
+                    ));
                 }
             }
             cx.finding(&Self::META, Target::Actor(id))

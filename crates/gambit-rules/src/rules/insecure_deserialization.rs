@@ -63,7 +63,7 @@ declare_rule! {
 impl Check for InsecureDeserialization {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, f) in cx.flows() {
-            let Some(protocol) = crate::context::protocol_lower(f) else {
+            let Some(protocol) = crate::rules::shared::flow_protocol(f) else {
                 continue;
             };
             if !SERIALIZED.iter().any(|s| protocol.contains(s)) {

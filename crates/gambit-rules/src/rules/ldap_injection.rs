@@ -48,14 +48,12 @@ declare_rule! {
 impl Check for LdapInjection {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, f) in cx.flows() {
-            let is_ldap = f
-                .protocol
-                .as_deref()
-                .is_some_and(|p| p.get(..4).is_some_and(|h| h.eq_ignore_ascii_case("ldap")));
+            let is_ldap =
+                crate::rules::shared::flow_protocol(f).is_some_and(|p| p.starts_with("ldap"));
             let gambit_model::Endpoint::Component(from_id) = f.from else {
                 continue;
             };
-            if cx.third_party(from_id) {
+            if cx.third_party(from_id) || cx.off_the_shelf(&cx.model[from_id]) {
                 continue;
             }
             if !is_ldap

@@ -2,7 +2,7 @@ use crate::context::Context;
 use crate::declare_rule;
 use crate::finding::{Finding, Target};
 use crate::rule::Check;
-use crate::rules::unsigned_code_flow::runs_code_impact;
+use crate::rules::shared::runs_code_impact;
 
 declare_rule! {
     /// ## What it finds

@@ -40,7 +40,7 @@ declare_rule! {
 impl Check for LocalOnlyLogs {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, c) in cx.components() {
-            if cx.third_party(id) {
+            if cx.third_party(id) || cx.provider_operated(c) {
                 continue;
             }
             let logs = c.has_control("logging") || c.has_control("audit-logging");

@@ -55,7 +55,7 @@ impl Check for LogTampering {
                 .flows_in
                 .iter()
                 .map(|&f| &cx.model[f])
-                .filter(|f| f.authentication == Authentication::None && cx.in_scope(f.from))
+                .filter(|f| cx.authentication(f) == Authentication::None && cx.in_scope(f.from))
                 .map(|f| cx.name(f.from))
                 .collect();
             if !anonymous.is_empty() {

@@ -73,7 +73,7 @@ declare_rule! {
 impl Check for MissingAuthentication {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, c) in cx.components() {
-            if cx.third_party(id) {
+            if cx.third_party(id) || c.states_authentication() {
                 continue;
             }
             if c.is_datastore() || NOT_APPLICABLE.contains(&c.kind.as_str()) {
@@ -83,7 +83,7 @@ impl Check for MissingAuthentication {
                 .flows_in
                 .iter()
                 .map(|&f| &cx.model[f])
-                .filter(|f| f.authentication == Authentication::None)
+                .filter(|f| cx.authentication(f) == Authentication::None)
                 .filter(|f| {
                     cx.in_scope(f.from) && (cx.is_external(f.from) || cx.crosses_boundary(f))
                 })

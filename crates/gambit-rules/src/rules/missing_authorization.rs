@@ -53,7 +53,11 @@ impl Check for MissingAuthorization {
             let Some(to) = cx.component(f.to) else {
                 continue;
             };
-            if f.authentication == Authentication::None {
+            // Logins and forwarding hops do not authorize: the service behind them does.
+            if !cx.authorizes_requests(to) {
+                continue;
+            }
+            if cx.authentication(f) == Authentication::None {
                 continue; // missing-authentication reports it
             }
             let explicit_none = f.authorization == Some(Authorization::None);
@@ -80,7 +84,7 @@ impl Check for MissingAuthorization {
             cx.finding(&Self::META, Target::Flow(id))
                 .because(format!(
                     "{why}; authenticated ({}) callers reach {}",
-                    f.authentication,
+                    cx.authentication(f),
                     cx.list_assets(&data)
                 ))
                 .assets(data)

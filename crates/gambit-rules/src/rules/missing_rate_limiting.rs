@@ -59,13 +59,13 @@ declare_rule! {
 impl Check for MissingRateLimiting {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, c) in cx.components() {
-            if cx.third_party(id) {
+            if cx.third_party(id) || cx.provider_operated(c) {
                 continue;
             }
             if !ENDPOINT_KINDS.contains(&c.kind.as_str())
                 || cx.facts(id).exposure != Exposure::Internet
-                || c.has_control("rate-limiting")
-                || c.has_control("ddos-protection")
+                || cx.guarded_by(id, "rate-limiting")
+                || cx.guarded_by(id, "ddos-protection")
             {
                 continue;
             }

@@ -45,6 +45,7 @@ mod secret_outside_vault;
 mod sensitive_data_in_logs;
 mod sensitive_data_to_external_llm;
 mod sensitive_data_to_third_party;
+mod shared;
 mod shared_credential;
 mod shared_identity;
 mod single_point_of_failure;

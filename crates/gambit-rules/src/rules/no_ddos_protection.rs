@@ -42,12 +42,12 @@ declare_rule! {
 impl Check for NoDdosProtection {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, c) in cx.components() {
-            if cx.third_party(id) {
+            if cx.third_party(id) || cx.provider_operated(c) {
                 continue;
             }
             if cx.facts(id).exposure != Exposure::Internet
                 || cx.is_log_sink(c)
-                || c.has_control("ddos-protection")
+                || cx.guarded_by(id, "ddos-protection")
             {
                 continue;
             }

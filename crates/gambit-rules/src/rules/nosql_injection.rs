@@ -61,7 +61,7 @@ impl Check for NosqlInjection {
             let gambit_model::Endpoint::Component(from_id) = f.from else {
                 continue;
             };
-            if cx.third_party(from_id) {
+            if cx.third_party(from_id) || cx.off_the_shelf(from) {
                 continue;
             }
             let nosql_kind = matches!(to.kind.as_str(), "cache" | "search-index");

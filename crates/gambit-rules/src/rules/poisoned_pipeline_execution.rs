@@ -8,8 +8,10 @@ use crate::rule::Check;
 declare_rule! {
     /// ## What it finds
     /// A CI/CD system that runs what outsiders send: it receives flows from an
-    /// untrusted or partner party, or from a repository that does (public pull
-    /// requests, forks, external contributors), without `human-approval`.
+    /// untrusted or partner person, or an untrusted component (a system actor such as
+    /// a package registry feeding code in is supply chain: `unpinned-dependencies`,
+    /// `unsigned-code-flow`), or from a repository that outsiders write to
+    /// (public pull requests, forks, external contributors), without `human-approval`.
     ///
     /// ## Why it matters
     /// A pull request can change the build script itself. If CI runs it automatically,
@@ -59,8 +61,10 @@ impl Check for PoisonedPipelineExecution {
                 let from = cx.model[f].from;
                 // Outsiders: an external actor, or an untrusted system. A partner-hosted
                 // repository is judged by who writes to it, below.
+                // Package registries and other outside systems feeding code in are supply
+                // chain (unpinned-dependencies, unsigned-code-flow): they do not trigger runs.
                 let outsider = match from {
-                    Endpoint::Actor(_) => cx.is_external(from),
+                    Endpoint::Actor(a) => cx.is_external(from) && cx.is_human(&cx.model[a]),
                     Endpoint::Component(k) => {
                         cx.is_untrusted(from) && cx.model[k].kind.as_str() != "repository"
                     }

@@ -3,9 +3,7 @@ use crate::declare_rule;
 use crate::finding::{Finding, Target};
 use crate::rule::Check;
 
-/// Identity kinds that people sign in as.
-pub(crate) const HUMAN_IDENTITY_KINDS: &[&str] =
-    &["iam-user", "user-account", "admin-account", "ssh-user"];
+use crate::rules::shared::is_human_identity_kind;
 
 declare_rule! {
     /// ## What it finds
@@ -57,7 +55,7 @@ impl Check for PrivilegedIdentityWithoutMfa {
                 .filter_map(|e| cx.actor(e))
                 .filter(|a| cx.is_human(a))
                 .collect();
-            let human_kind = HUMAN_IDENTITY_KINDS.contains(&identity.kind.as_str());
+            let human_kind = is_human_identity_kind(identity.kind.as_str());
             if !human_kind && holders.is_empty() {
                 continue;
             }

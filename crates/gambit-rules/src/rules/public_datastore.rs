@@ -70,10 +70,10 @@ impl Check for PublicDatastore {
                 ))
                 .assets(data)
                 .fixed_likelihood(Self::META.likelihood);
-            if c.authentication != Authentication::None {
+            if c.effective_authentication != Authentication::None {
                 b = b.shift(
                     -1,
-                    format!("callers must authenticate ({})", c.authentication),
+                    format!("callers must authenticate ({})", c.effective_authentication),
                 );
             }
             b.emit(out);

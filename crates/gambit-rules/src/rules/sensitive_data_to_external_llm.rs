@@ -53,7 +53,7 @@ impl Check for SensitiveDataToExternalLlm {
             let Some(to) = cx.component(f.to) else {
                 continue;
             };
-            if !to.is_llm() || !cx.is_external(f.to) {
+            if !to.is_llm() || !cx.outside_organisation(f.to) {
                 continue;
             }
             let data = cx.unguarded_sensitive_data(f);

@@ -49,7 +49,7 @@ declare_rule! {
 impl Check for SensitiveDataToThirdParty {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, f) in cx.flows() {
-            if !cx.is_external(f.to) || cx.is_external(f.from) {
+            if !cx.outside_organisation(f.to) || cx.outside_organisation(f.from) {
                 continue;
             }
             // People using a vendor's application are its users, not a transfer between

@@ -53,7 +53,7 @@ declare_rule! {
 impl Check for SinglePointOfFailure {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, c) in cx.components() {
-            if cx.third_party(id) {
+            if cx.third_party(id) || cx.provider_operated(c) {
                 continue;
             }
             if CLIENTS.contains(&c.kind.as_str())

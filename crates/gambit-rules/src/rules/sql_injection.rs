@@ -21,11 +21,7 @@ pub(crate) const NOSQL_PROTOCOLS: &[&str] = &[
 
 pub(crate) fn is_nosql(protocol: Option<&str>) -> bool {
     protocol.is_some_and(|p| {
-        let p = if p.bytes().any(|b| b.is_ascii_uppercase()) {
-            std::borrow::Cow::Owned(p.to_ascii_lowercase())
-        } else {
-            std::borrow::Cow::Borrowed(p)
-        };
+        let p = crate::rules::shared::fold_protocol(p);
         NOSQL_PROTOCOLS.iter().any(|n| p.contains(n))
     })
 }
@@ -88,7 +84,9 @@ impl Check for SqlInjection {
             let gambit_model::Endpoint::Component(from_id) = f.from else {
                 continue;
             };
-            if cx.third_party(from_id) {
+            // Off-the-shelf products talking to their own databases (Keycloak, Grafana,
+            // a replica) run queries we did not write.
+            if cx.third_party(from_id) || cx.off_the_shelf(from) {
                 continue;
             }
             let facts = cx.facts(from_id);

@@ -2,7 +2,7 @@ use crate::context::Context;
 use crate::declare_rule;
 use crate::finding::{Finding, Target};
 use crate::rule::Check;
-use crate::rules::privileged_identity_without_mfa::HUMAN_IDENTITY_KINDS;
+use crate::rules::shared::is_human_identity_kind;
 
 declare_rule! {
     /// ## What it finds
@@ -55,7 +55,7 @@ impl Check for StandingPrivilegedAccess {
                 continue;
             }
             let people = cx.used_by_people(id);
-            if !people && !HUMAN_IDENTITY_KINDS.contains(&identity.kind.as_str()) {
+            if !people && !is_human_identity_kind(identity.kind.as_str()) {
                 continue;
             }
             let targets = cx.writable_by(id);

@@ -53,19 +53,21 @@ declare_rule! {
 impl Check for ThirdPartyBroadOauthGrant {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, identity) in cx.identities() {
+            let writable = cx.writable_by(id);
+            let assumes = identity.grants.iter().any(|g| g.access == Access::Assume);
+            let reaches_beyond = identity.privileged || assumes || writable.is_empty();
             let holders: Vec<String> = identity
                 .credentials
                 .iter()
                 .flat_map(|&k| cx.model[k].held_by.iter().copied())
                 .filter(|&e| cx.actor(e).is_none_or(|a| !cx.is_human(a)))
-                .filter(|&e| cx.is_external(e) || matches!(e, Endpoint::Component(c) if cx.model[c].kind.as_str() == "saas"))
+                .filter(|&e| cx.outside_organisation(e) || matches!(e, Endpoint::Component(c) if cx.model[c].kind.as_str() == "saas"))
+                .filter(|&e| reaches_beyond || !owns_all(cx, e, &writable))
                 .map(|e| cx.describe(e))
                 .collect();
             if holders.is_empty() {
                 continue;
             }
-            let writable = cx.writable_by(id);
-            let assumes = identity.grants.iter().any(|g| g.access == Access::Assume);
             if !identity.privileged && !assumes && writable.is_empty() {
                 continue;
             }
@@ -95,4 +97,15 @@ impl Check for ThirdPartyBroadOauthGrant {
                 .emit(out);
         }
     }
+}
+
+/// A holder that sits in the same zone as everything the grant lets it write (GitLab CI
+/// with a token for a GitLab repository) is using its own platform, not a third party's
+/// grant into ours.
+fn owns_all(cx: &Context<'_>, holder: Endpoint, writable: &[gambit_model::ComponentId]) -> bool {
+    let Endpoint::Component(h) = holder else {
+        return false;
+    };
+    let zone = cx.model[h].zone;
+    writable.iter().all(|&t| cx.model[t].zone == zone)
 }

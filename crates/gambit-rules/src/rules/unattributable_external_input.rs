@@ -51,7 +51,7 @@ impl Check for UnattributableExternalInput {
         for (id, f) in cx.flows() {
             if !cx.is_external(f.from)
                 || cx.actor(f.from).is_some_and(|a| cx.is_human(a))
-                || f.authentication.strength() > 1
+                || cx.authentication(f).strength() > 1
             {
                 continue;
             }
@@ -73,7 +73,7 @@ impl Check for UnattributableExternalInput {
                     "{} sends {} with authentication {}",
                     cx.describe(f.from),
                     names.join(", "),
-                    f.authentication
+                    cx.authentication(f)
                 ))
                 .assets(critical)
                 .emit(out);

@@ -50,7 +50,7 @@ declare_rule! {
 impl Check for UnencryptedCommunication {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, f) in cx.flows() {
-            if f.encrypted {
+            if f.encrypted || (cx.outside_organisation(f.from) && cx.outside_organisation(f.to)) {
                 continue;
             }
             let data: Vec<_> = cx
@@ -69,9 +69,8 @@ impl Check for UnencryptedCommunication {
                 .finding(&Self::META, Target::Flow(id))
                 .because(format!("{protocol}; carries {}", cx.list_assets(&data)))
                 .assets(data);
-            if !cx.crosses_boundary(f) {
-                let zone = &cx.model[cx.model.endpoint_zone(f.from)].id;
-                b = b.shift(-1, format!("both ends are in zone {zone}"));
+            if let Some(needs) = cx.sniffing_needs(f) {
+                b = b.shift(-1, needs);
             }
             b.emit(out);
         }

@@ -48,7 +48,7 @@ declare_rule! {
 impl Check for UnrestrictedEgress {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, c) in cx.components() {
-            if cx.third_party(id) {
+            if cx.third_party(id) || cx.provider_operated(c) {
                 continue;
             }
             if c.has_control("egress-filtering") || c.has_control("dlp") {
@@ -58,7 +58,7 @@ impl Check for UnrestrictedEgress {
                 .flows_out
                 .iter()
                 .map(|&f| cx.model[f].to)
-                .filter(|&e| cx.is_untrusted(e))
+                .filter(|&e| cx.is_untrusted(e) && cx.outside_organisation(e))
                 .map(|e| cx.name(e))
                 .collect();
             if internet.is_empty() {

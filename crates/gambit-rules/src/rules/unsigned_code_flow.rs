@@ -2,6 +2,7 @@ use crate::context::Context;
 use crate::declare_rule;
 use crate::finding::{Finding, Target};
 use crate::rule::Check;
+use crate::rules::shared::runs_code_impact;
 
 declare_rule! {
     /// ## What it finds
@@ -44,17 +45,6 @@ declare_rule! {
         impact: Medium,
         fix: "Sign artifacts when they are built and verify signatures before running them.",
     }
-}
-
-/// Running an attacker's code on a component exposes everything it handles, both ways.
-pub(crate) fn runs_code_impact(
-    cx: &Context<'_>,
-    c: &gambit_model::Component,
-) -> gambit_model::vocab::Impact {
-    let stride = [gambit_model::vocab::Stride::ElevationOfPrivilege];
-    crate::scoring::assets_impact(cx.model, &cx.handled(c), &stride)
-        .unwrap_or(gambit_model::vocab::Impact::Medium)
-        .max(gambit_model::vocab::Impact::Medium)
 }
 
 impl Check for UnsignedCodeFlow {

@@ -47,7 +47,7 @@ declare_rule! {
 impl Check for XmlExternalEntity {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, f) in cx.flows() {
-            let Some(protocol) = crate::context::protocol_lower(f) else {
+            let Some(protocol) = crate::rules::shared::flow_protocol(f) else {
                 continue;
             };
             if !(protocol.contains("soap") || protocol.contains("xml")) {
