@@ -103,9 +103,14 @@ fn did_you_mean_is_bounded_for_thousands_of_unknown_references() {
         suggested < 1_000,
         "{suggested} suggestions: the budget did not stop them"
     );
-    // Rendering all of them on the one long line stays small per diagnostic.
+    // Text shows the first ones, cut around their spans on the one long line, then a count.
     let out = rendered(&loaded);
-    assert!(out.len() < loaded.diagnostics.len() * 1_000);
+    let shown = gambit_model::diagnostic::MAX_TEXT_DIAGNOSTICS;
+    assert!(out.len() < shown * 1_000, "{} bytes", out.len());
+    let more = loaded.diagnostics.len() - shown;
+    assert!(out.ends_with(&format!(
+        "... and {more} more diagnostics, not shown (`--format json` lists them all)\n\n"
+    )));
 }
 
 #[test]
