@@ -199,6 +199,15 @@ fn mermaid(paths: &[AttackPath]) -> String {
     s
 }
 
+/// `-k` counts paths: zero would silently mean one.
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("give at least 1 path per goal".to_owned()),
+        Ok(k) => Ok(k),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,14 +262,5 @@ mod tests {
         assert!(m.starts_with("flowchart LR\n"));
         assert!(m.contains("p0s0 --> p0s1"));
         assert!(m.contains("say #quot;hi#quot;") && !m.contains("say \"hi\""));
-    }
-}
-
-/// `-k` counts paths: zero would silently mean one.
-fn at_least_one(text: &str) -> Result<usize, String> {
-    match text.parse::<usize>() {
-        Ok(0) => Err("give at least 1 path per goal".to_owned()),
-        Ok(k) => Ok(k),
-        Err(e) => Err(e.to_string()),
     }
 }
