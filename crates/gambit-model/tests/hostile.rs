@@ -367,3 +367,15 @@ fn signed_and_short_years_are_not_dates() {
         );
     }
 }
+
+#[test]
+fn positions_at_the_end_of_a_text_of_whole_blocks() {
+    // The character index has a mark every 1,024 bytes; the end of such a text is one.
+    for len in [1024, 2048, 4096] {
+        let text = format!("a: {}", "€".repeat((len - 3) / 3)) + &"x".repeat((len - 3) % 3);
+        assert_eq!(text.len(), len);
+        let file = gambit_model::SourceFile::new("t".into(), None, text.clone());
+        let end = file.line_col(len as u32);
+        assert_eq!(end.column as usize, text.chars().count() + 1);
+    }
+}
