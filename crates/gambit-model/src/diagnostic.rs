@@ -312,12 +312,25 @@ impl Diagnostic {
     }
 }
 
-/// Every diagnostic as text, each followed by a blank line.
+/// Diagnostics rendered as text in one run; the rest are counted (JSON has them all).
+pub const MAX_TEXT_DIAGNOSTICS: usize = 1000;
+
+/// Every diagnostic as text, each followed by a blank line, up to
+/// [`MAX_TEXT_DIAGNOSTICS`]; then how many more there are.
 pub fn render_text(diags: &[Diagnostic], sources: &SourceMap, styled: bool) -> String {
     let mut out = String::new();
-    for d in diags {
+    for d in diags.iter().take(MAX_TEXT_DIAGNOSTICS) {
         out.push_str(&d.to_text(sources, styled));
         out.push_str("\n\n");
+    }
+    if let Some(more) = diags
+        .len()
+        .checked_sub(MAX_TEXT_DIAGNOSTICS)
+        .filter(|&n| n > 0)
+    {
+        out.push_str(&format!(
+            "... and {more} more diagnostics, not shown (`--format json` lists them all)\n\n"
+        ));
     }
     out
 }

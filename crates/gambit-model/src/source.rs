@@ -120,6 +120,8 @@ impl SourceFile {
                 marks.push(total);
                 total = total.saturating_add(count_chars(block) as u32);
             }
+            // The end of a text whose length is a whole number of blocks is a block start.
+            marks.push(total);
             marks
         });
         let block = offset / CHAR_MARK_EVERY;

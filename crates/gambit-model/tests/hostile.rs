@@ -103,9 +103,14 @@ fn did_you_mean_is_bounded_for_thousands_of_unknown_references() {
         suggested < 1_000,
         "{suggested} suggestions: the budget did not stop them"
     );
-    // Rendering all of them on the one long line stays small per diagnostic.
+    // Text shows the first ones, cut around their spans on the one long line, then a count.
     let out = rendered(&loaded);
-    assert!(out.len() < loaded.diagnostics.len() * 1_000);
+    let shown = gambit_model::diagnostic::MAX_TEXT_DIAGNOSTICS;
+    assert!(out.len() < shown * 1_000, "{} bytes", out.len());
+    let more = loaded.diagnostics.len() - shown;
+    assert!(out.ends_with(&format!(
+        "... and {more} more diagnostics, not shown (`--format json` lists them all)\n\n"
+    )));
 }
 
 #[test]
@@ -360,5 +365,17 @@ fn signed_and_short_years_are_not_dates() {
             "{date}: {:?}",
             codes(&loaded)
         );
+    }
+}
+
+#[test]
+fn positions_at_the_end_of_a_text_of_whole_blocks() {
+    // The character index has a mark every 1,024 bytes; the end of such a text is one.
+    for len in [1024, 2048, 4096] {
+        let text = format!("a: {}", "€".repeat((len - 3) / 3)) + &"x".repeat((len - 3) % 3);
+        assert_eq!(text.len(), len);
+        let file = gambit_model::SourceFile::new("t".into(), None, text.clone());
+        let end = file.line_col(len as u32);
+        assert_eq!(end.column as usize, text.chars().count() + 1);
     }
 }
