@@ -1,0 +1,3 @@
+//! Drift (in progress)
+pub struct Drift;
+pub fn drift() {}
