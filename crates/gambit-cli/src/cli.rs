@@ -94,6 +94,14 @@ pub(crate) enum Command {
     /// choke points.
     Diff(crate::commands::diff::DiffArgs),
     // --- end report commands ---
+    // --- discover commands (gambit-discover): discover, drift ---
+    /// Write a model fragment from a Terraform plan or Kubernetes manifests, to include
+    /// from a hand-written model.
+    Discover(crate::commands::discover::DiscoverArgs),
+    /// What a model says that a Terraform plan or Kubernetes manifests contradict (exit 1),
+    /// what exists but is not modelled, and what is modelled but gone.
+    Drift(crate::commands::drift::DriftArgs),
+    // --- end discover commands ---
 }
 
 /// The model to read, shared by every command that reads one.
@@ -112,7 +120,7 @@ pub(crate) enum DiagFormat {
     Json,
 }
 
-fn parse_size(s: &str) -> Result<u64, String> {
+pub(crate) fn parse_size(s: &str) -> Result<u64, String> {
     let s = s.trim();
     let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
     let (digits, unit) = s.split_at(split);

@@ -217,6 +217,34 @@ impl Fragment {
             .map(String::as_str)
     }
 
+    /// What discovery has to say beyond the fragment: findings, then skipped types.
+    pub fn summary_text(&self) -> String {
+        let mut out = format!(
+            "Discovered {} components, {} zones, {} identities and {} flows from {}.\n",
+            self.components.len(),
+            self.zones.len(),
+            self.identities.len(),
+            self.flows.len(),
+            self.source
+        );
+        for f in &self.findings {
+            let _ = writeln!(out, "finding[{}] {}: {}", f.code, f.subject, f.message);
+        }
+        for (kind, u) in &self.unknown_types {
+            let more = if u.count > 1 {
+                format!(" and {} more", u.count - 1)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                out,
+                "skipped[unknown-type] `{kind}` has no mapping yet: {}{more}",
+                u.first
+            );
+        }
+        out
+    }
+
     /// The fragment as a model file marked `discovered: true`, every element under a
     /// comment naming the resource it came from.
     pub fn to_yaml(&self) -> String {

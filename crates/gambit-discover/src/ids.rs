@@ -24,7 +24,12 @@ pub fn terraform(address: &str) -> String {
 /// The id of a Kubernetes object.
 pub fn kubernetes(namespace: Option<&str>, kind: &str, name: &str) -> String {
     let ns = namespace.unwrap_or("cluster");
-    lead(format!("{}.{}.{}", clean(ns), kind.to_ascii_lowercase(), clean(name)))
+    lead(format!(
+        "{}.{}.{}",
+        clean(ns),
+        kind.to_ascii_lowercase(),
+        clean(name)
+    ))
 }
 
 /// A name made safe for an id (Kubernetes names already are, but input is hostile).
@@ -51,18 +56,30 @@ fn lead(id: String) -> String {
 mod tests {
     #[test]
     fn terraform_addresses_become_model_ids() {
-        assert_eq!(super::terraform("aws_db_instance.main"), "aws-db-instance.main");
+        assert_eq!(
+            super::terraform("aws_db_instance.main"),
+            "aws-db-instance.main"
+        );
         assert_eq!(
             super::terraform("module.app.aws_instance.web[0]"),
             "module.app.aws-instance.web.0"
         );
-        assert_eq!(super::terraform("aws_s3_bucket.b[\"Logs\"]"), "aws-s3-bucket.b.logs");
+        assert_eq!(
+            super::terraform("aws_s3_bucket.b[\"Logs\"]"),
+            "aws-s3-bucket.b.logs"
+        );
     }
 
     #[test]
     fn kubernetes_objects_become_model_ids() {
-        assert_eq!(super::kubernetes(Some("shop"), "Deployment", "web"), "shop.deployment.web");
-        assert_eq!(super::kubernetes(None, "ClusterRole", "Admin"), "cluster.clusterrole.admin");
+        assert_eq!(
+            super::kubernetes(Some("shop"), "Deployment", "web"),
+            "shop.deployment.web"
+        );
+        assert_eq!(
+            super::kubernetes(None, "ClusterRole", "Admin"),
+            "cluster.clusterrole.admin"
+        );
         assert_eq!(super::kubernetes(Some("_x"), "Pod", "p"), "x-x.pod.p");
     }
 }

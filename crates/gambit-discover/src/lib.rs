@@ -21,6 +21,6 @@ pub mod ids;
 pub mod kubernetes;
 pub mod terraform;
 
-pub use drift::{Drift, drift};
+pub use drift::{Drift, Item, drift};
 pub use error::ReadError;
 pub use fragment::{Finding, Fragment};

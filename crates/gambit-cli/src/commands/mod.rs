@@ -19,6 +19,10 @@ pub(crate) mod tree;
 pub(crate) mod diagram;
 pub(crate) mod diff;
 // --- end report command modules ---
+// --- discover command modules ---
+pub(crate) mod discover;
+pub(crate) mod drift;
+// --- end discover command modules ---
 
 use crate::cli::{Cli, Command};
 
@@ -48,5 +52,9 @@ pub(crate) fn run(cli: Cli) -> u8 {
         Command::Diagram(args) => diagram::run(&args),
         Command::Diff(args) => diff::run(&args),
         // --- end report commands ---
+        // --- discover commands ---
+        Command::Discover(args) => discover::run(&args),
+        Command::Drift(args) => drift::run(&args),
+        // --- end discover commands ---
     }
 }

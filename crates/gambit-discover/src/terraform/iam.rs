@@ -44,7 +44,10 @@ fn runs_as(d: &mut Discoverer<'_, '_>) {
             .collect();
         set_runs_as(d, s, &roles);
     }
-    for (kind, key) in [("aws_lambda_function", "role"), ("aws_eks_node_group", "node_role_arn")] {
+    for (kind, key) in [
+        ("aws_lambda_function", "role"),
+        ("aws_eks_node_group", "node_role_arn"),
+    ] {
         for i in d.of_type(kind) {
             let roles = d.refs_of(i, &[key], ROLE);
             set_runs_as(d, i, &roles);
@@ -102,16 +105,43 @@ fn trust(d: &mut Discoverer<'_, '_>, role: usize) {
     for s in statements(&doc).into_iter().filter(|s| is_allow(s)) {
         let principal = s.get("Principal");
         let anyone = principal.and_then(Value::as_str) == Some("*");
-        for p in strings(principal.and_then(|p| p.get("AWS"))).into_iter().chain(anyone.then_some("*")) {
+        for p in strings(principal.and_then(|p| p.get("AWS")))
+            .into_iter()
+            .chain(anyone.then_some("*"))
+        {
             if p == "*" {
-                trusting_actor(d, &role_id, "anyone", "untrusted", &origin, "any AWS principal (`Principal: *`)");
-                d.f.finding("public-role-trust", &role_id, &origin, format!("`{origin}` may be assumed by any AWS account"));
-            } else if let Some(j) = d.plan.by_value(p).into_iter().find(|&j| d.plan.resources[j].kind == "aws_iam_role") {
+                trusting_actor(
+                    d,
+                    &role_id,
+                    "anyone",
+                    "untrusted",
+                    &origin,
+                    "any AWS principal (`Principal: *`)",
+                );
+                d.f.finding(
+                    "public-role-trust",
+                    &role_id,
+                    &origin,
+                    format!("`{origin}` may be assumed by any AWS account"),
+                );
+            } else if let Some(j) = d
+                .plan
+                .by_value(p)
+                .into_iter()
+                .find(|&j| d.plan.resources[j].kind == "aws_iam_role")
+            {
                 let truster = d.ids[j].clone();
                 d.f.grant(&truster, Access::Assume, &role_id);
             } else if let Some(account) = account_of(p) {
                 let actor = format!("aws-account.{account}");
-                trusting_actor(d, &role_id, &actor, "partner", &origin, &format!("principals of AWS account {account}"));
+                trusting_actor(
+                    d,
+                    &role_id,
+                    &actor,
+                    "partner",
+                    &origin,
+                    &format!("principals of AWS account {account}"),
+                );
             }
         }
         for federated in strings(principal.and_then(|p| p.get("Federated"))) {
@@ -121,21 +151,42 @@ fn trust(d: &mut Discoverer<'_, '_>, role: usize) {
 }
 
 fn account_of(principal: &str) -> Option<&str> {
-    let account = principal.strip_prefix("arn:aws:iam::").map_or(principal, |rest| rest.split(':').next().unwrap_or(""));
+    let account = principal
+        .strip_prefix("arn:aws:iam::")
+        .map_or(principal, |rest| rest.split(':').next().unwrap_or(""));
     (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some(account)
 }
 
 /// OIDC: the `sub` conditions say which workloads of the issuer may assume the role. No
 /// condition, or one whose wildcard spans owners (`*`, `repo:*`), lets anyone with an
 /// account at the issuer in: that actor is untrusted, so the internet attacker has it.
-fn federation(d: &mut Discoverer<'_, '_>, role_id: &str, origin: &str, federated: &str, condition: Option<&Value>) {
+fn federation(
+    d: &mut Discoverer<'_, '_>,
+    role_id: &str,
+    origin: &str,
+    federated: &str,
+    condition: Option<&Value>,
+) {
     let issuer = federated
         .rsplit_once("oidc-provider/")
         .map(|(_, host)| host.to_owned())
-        .or_else(|| d.plan.by_value(federated).first().and_then(|&j| d.value(j, "url").as_str()).map(|u| u.trim_start_matches("https://").to_owned()))
+        .or_else(|| {
+            d.plan
+                .by_value(federated)
+                .first()
+                .and_then(|&j| d.value(j, "url").as_str())
+                .map(|u| u.trim_start_matches("https://").to_owned())
+        })
         .unwrap_or_else(|| federated.to_owned());
     if federated.contains(":saml-provider/") {
-        trusting_actor(d, role_id, &format!("{role_id}.saml"), "partner", origin, "users of the SAML identity provider");
+        trusting_actor(
+            d,
+            role_id,
+            &format!("{role_id}.saml"),
+            "partner",
+            origin,
+            "users of the SAML identity provider",
+        );
         return;
     }
     let subs: Vec<&str> = condition
@@ -153,9 +204,23 @@ fn federation(d: &mut Discoverer<'_, '_>, role_id: &str, origin: &str, federated
         format!("identities of {issuer} with subject {}", subs.join(", "))
     };
     let actor = format!("{role_id}.oidc");
-    trusting_actor(d, role_id, &actor, if broad { "untrusted" } else { "partner" }, origin, &who);
+    trusting_actor(
+        d,
+        role_id,
+        &actor,
+        if broad { "untrusted" } else { "partner" },
+        origin,
+        &who,
+    );
     if broad {
-        d.f.finding("broad-oidc-trust", role_id, origin, format!("`{origin}` trusts {who}: anyone who can get a token from the issuer can assume it"));
+        d.f.finding(
+            "broad-oidc-trust",
+            role_id,
+            origin,
+            format!(
+                "`{origin}` trusts {who}: anyone who can get a token from the issuer can assume it"
+            ),
+        );
     }
 }
 
@@ -166,7 +231,14 @@ fn broad_subject(sub: &str) -> bool {
     sub == "*" || owner.contains('*') || owner.is_empty()
 }
 
-fn trusting_actor(d: &mut Discoverer<'_, '_>, role_id: &str, actor: &str, trust: &'static str, origin: &str, who: &str) {
+fn trusting_actor(
+    d: &mut Discoverer<'_, '_>,
+    role_id: &str,
+    actor: &str,
+    trust: &'static str,
+    origin: &str,
+    who: &str,
+) {
     let credential = format!("{role_id}.trust.{actor}");
     d.f.assets.insert(
         credential.clone(),
@@ -177,13 +249,16 @@ fn trusting_actor(d: &mut Discoverer<'_, '_>, role_id: &str, actor: &str, trust:
             description: Some(format!("the right of {who} to assume the role")),
         },
     );
-    let a = d.f.actors.entry(actor.to_owned()).or_insert_with(|| fragment::Actor {
-        origin: origin.to_owned(),
-        kind: "external-system".to_owned(),
-        trust,
-        holds: Default::default(),
-        description: Some(who.to_owned()),
-    });
+    let a =
+        d.f.actors
+            .entry(actor.to_owned())
+            .or_insert_with(|| fragment::Actor {
+                origin: origin.to_owned(),
+                kind: "external-system".to_owned(),
+                trust,
+                holds: Default::default(),
+                description: Some(who.to_owned()),
+            });
     if trust == "untrusted" {
         a.trust = "untrusted";
     }
@@ -214,7 +289,10 @@ fn policies(d: &mut Discoverer<'_, '_>) {
         let policy = d.refs_of(a, &["policy_arn"], &["aws_iam_policy"]);
         for &r in &roles {
             let st = match (&managed, policy.first()) {
-                (Some(actions), _) => vec![Statement { actions: actions.clone(), resources: None }],
+                (Some(actions), _) => vec![Statement {
+                    actions: actions.clone(),
+                    resources: None,
+                }],
                 (None, Some(&p)) => document(d, p, "policy"),
                 (None, None) => {
                     let (id, origin) = (d.ids[r].clone(), d.origin(a));
@@ -235,8 +313,31 @@ fn aws_managed(arn: &str) -> Option<Vec<String>> {
     let name = arn.strip_prefix("arn:aws:iam::aws:policy/")?;
     let actions: &[&str] = match name.rsplit('/').next().unwrap_or(name) {
         "AdministratorAccess" => &["*"],
-        "PowerUserAccess" => &["s3:*", "dynamodb:*", "sqs:*", "sns:*", "lambda:*", "ec2:*", "ecs:*", "rds:*", "secretsmanager:*", "ecr:*", "elasticache:*"],
-        "ReadOnlyAccess" => &["s3:Get*", "dynamodb:Get*", "sqs:Receive*", "sns:Get*", "lambda:Get*", "ec2:Describe*", "ecs:Describe*", "rds:Describe*", "ecr:Get*", "elasticache:Describe*"],
+        "PowerUserAccess" => &[
+            "s3:*",
+            "dynamodb:*",
+            "sqs:*",
+            "sns:*",
+            "lambda:*",
+            "ec2:*",
+            "ecs:*",
+            "rds:*",
+            "secretsmanager:*",
+            "ecr:*",
+            "elasticache:*",
+        ],
+        "ReadOnlyAccess" => &[
+            "s3:Get*",
+            "dynamodb:Get*",
+            "sqs:Receive*",
+            "sns:Get*",
+            "lambda:Get*",
+            "ec2:Describe*",
+            "ecs:Describe*",
+            "rds:Describe*",
+            "ecr:Get*",
+            "elasticache:Describe*",
+        ],
         _ => return None,
     };
     Some(actions.iter().map(|a| (*a).to_owned()).collect())
@@ -245,7 +346,11 @@ fn aws_managed(arn: &str) -> Option<Vec<String>> {
 /// A policy document: its JSON when known at plan time; else the statements of the
 /// `aws_iam_policy_document` data source it references, from the configuration.
 fn document(d: &mut Discoverer<'_, '_>, i: usize, key: &str) -> Vec<Statement> {
-    if let Some(doc) = d.value(i, key).as_str().and_then(|s| serde_json::from_str::<Value>(s).ok()) {
+    if let Some(doc) = d
+        .value(i, key)
+        .as_str()
+        .and_then(|s| serde_json::from_str::<Value>(s).ok())
+    {
         return statements(&doc)
             .into_iter()
             .filter(|s| is_allow(s))
@@ -263,24 +368,44 @@ fn document(d: &mut Discoverer<'_, '_>, i: usize, key: &str) -> Vec<Statement> {
         if !(data.data && data.kind == "aws_iam_policy_document") {
             continue;
         }
-        if let Some(doc) = data.values.get("json").and_then(Value::as_str).and_then(|s| serde_json::from_str::<Value>(s).ok()) {
+        if let Some(doc) = data
+            .values
+            .get("json")
+            .and_then(Value::as_str)
+            .and_then(|s| serde_json::from_str::<Value>(s).ok())
+        {
             for s in statements(&doc).into_iter().filter(|s| is_allow(s)) {
-                out.push(Statement { actions: actions_of(s), resources: resources_of(d, strings(s.get("Resource"))) });
+                out.push(Statement {
+                    actions: actions_of(s),
+                    resources: resources_of(d, strings(s.get("Resource"))),
+                });
             }
             continue;
         }
-        let blocks = data.config.and_then(|c| c.pointer("/expressions/statement")).and_then(Value::as_array);
+        let blocks = data
+            .config
+            .and_then(|c| c.pointer("/expressions/statement"))
+            .and_then(Value::as_array);
         for block in blocks.into_iter().flatten() {
-            if block.pointer("/effect/constant_value").and_then(Value::as_str) == Some("Deny") {
+            if block
+                .pointer("/effect/constant_value")
+                .and_then(Value::as_str)
+                == Some("Deny")
+            {
                 continue;
             }
-            let actions = strings(block.pointer("/actions/constant_value")).into_iter().map(str::to_owned).collect();
+            let actions = strings(block.pointer("/actions/constant_value"))
+                .into_iter()
+                .map(str::to_owned)
+                .collect();
             let constant = strings(block.pointer("/resources/constant_value"));
             let resources = if constant.contains(&"*") {
                 None
             } else {
                 let mut found = resources_of(d, constant).unwrap_or_default();
-                let references = block.pointer("/resources/references").and_then(Value::as_array);
+                let references = block
+                    .pointer("/resources/references")
+                    .and_then(Value::as_array);
                 for reference in references.into_iter().flatten().filter_map(Value::as_str) {
                     found.extend(resolve(d, &data.module, reference));
                 }
@@ -302,27 +427,37 @@ fn resolve(d: &Discoverer<'_, '_>, module: &str, reference: &str) -> Vec<usize> 
         return Vec::new();
     }
     let base = format!("{module}{}.{}", parts[0], parts[1]);
-    d.resources().filter(|(_, r)| super::plan::base_address(&r.address) == base).map(|(i, _)| i).collect()
+    d.resources()
+        .filter(|(_, r)| super::plan::base_address(&r.address) == base)
+        .map(|(i, _)| i)
+        .collect()
 }
 
 fn actions_of(s: &Value) -> Vec<String> {
     if s.get("NotAction").is_some() {
         return vec!["*".to_owned()];
     }
-    strings(s.get("Action")).into_iter().map(str::to_owned).collect()
+    strings(s.get("Action"))
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
 }
 
 /// `None` for a wildcard resource; else the discovered resources the ARNs (or ARN
 /// patterns) name.
 fn resources_of(d: &Discoverer<'_, '_>, arns: Vec<&str>) -> Option<Vec<usize>> {
-    if arns.iter().any(|a| *a == "*") {
+    if arns.contains(&"*") {
         return None;
     }
     let mut found = Vec::new();
     for pattern in arns {
         let pattern = pattern.trim_end_matches("/*");
         for (i, r) in d.resources() {
-            if r.values.get("arn").and_then(Value::as_str).is_some_and(|arn| glob(pattern, arn)) {
+            if r.values
+                .get("arn")
+                .and_then(Value::as_str)
+                .is_some_and(|arn| glob(pattern, arn))
+            {
                 found.push(i);
             }
         }
@@ -366,7 +501,13 @@ const SERVICES: &[(&str, &[&str])] = &[
     ("ecr", &["aws_ecr_repository"]),
     ("ec2", &["aws_instance"]),
     ("ecs", &["aws_ecs_service"]),
-    ("elasticache", &["aws_elasticache_cluster", "aws_elasticache_replication_group"]),
+    (
+        "elasticache",
+        &[
+            "aws_elasticache_cluster",
+            "aws_elasticache_replication_group",
+        ],
+    ),
     ("eks", &["aws_eks_cluster"]),
 ];
 
@@ -384,7 +525,9 @@ const ESCALATION: &[&str] = &[
 ];
 
 fn access_of(verb: &str) -> Access {
-    const READS: &[&str] = &["Get", "List", "Describe", "Query", "Scan", "Receive", "BatchGet", "Select", "Head"];
+    const READS: &[&str] = &[
+        "Get", "List", "Describe", "Query", "Scan", "Receive", "BatchGet", "Select", "Head",
+    ];
     if verb == "*" {
         Access::Admin
     } else if READS.iter().any(|r| verb.starts_with(r)) {
@@ -409,7 +552,12 @@ fn apply(d: &mut Discoverer<'_, '_>, role: usize, statements: &[Statement], orig
                     d.f.grant(&role_id, Access::Admin, &c);
                 }
                 assume_all(d, &role_id, &roles);
-                d.f.finding("wildcard-admin", &role_id, origin, format!("`{origin}` allows every action on every resource"));
+                d.f.finding(
+                    "wildcard-admin",
+                    &role_id,
+                    origin,
+                    format!("`{origin}` allows every action on every resource"),
+                );
                 continue;
             }
             if ESCALATION.iter().any(|e| glob(action, e) || action == e) {
@@ -426,7 +574,12 @@ fn apply(d: &mut Discoverer<'_, '_>, role: usize, statements: &[Statement], orig
                     Some(r) => r.iter().copied().filter(|j| roles.contains(j)).collect(),
                 };
                 if s.resources.is_none() {
-                    d.f.finding("iam-escalation", &role_id, origin, format!("`{origin}` allows `{action}` on every role"));
+                    d.f.finding(
+                        "iam-escalation",
+                        &role_id,
+                        origin,
+                        format!("`{origin}` allows `{action}` on every role"),
+                    );
                 }
                 for t in targets.into_iter().filter(|&t| t != role) {
                     let target = d.ids[t].clone();
@@ -439,10 +592,22 @@ fn apply(d: &mut Discoverer<'_, '_>, role: usize, statements: &[Statement], orig
                 .filter(|(prefix, _)| glob(service, prefix))
                 .flat_map(|(_, types)| types.iter().copied())
                 .collect();
-            let access = if service == "*" { Access::Admin } else { access_of(verb) };
+            let access = if service == "*" {
+                Access::Admin
+            } else {
+                access_of(verb)
+            };
             let targets: Vec<usize> = match &s.resources {
-                None => d.resources().filter(|(_, r)| types.contains(&r.kind)).map(|(i, _)| i).collect(),
-                Some(found) => found.iter().copied().filter(|&j| service == "*" || types.contains(&d.plan.resources[j].kind)).collect(),
+                None => d
+                    .resources()
+                    .filter(|(_, r)| types.contains(&r.kind))
+                    .map(|(i, _)| i)
+                    .collect(),
+                Some(found) => found
+                    .iter()
+                    .copied()
+                    .filter(|&j| service == "*" || types.contains(&d.plan.resources[j].kind))
+                    .collect(),
             };
             for t in targets {
                 let target = d.ids[t].clone();
@@ -465,7 +630,10 @@ fn assume_all(d: &mut Discoverer<'_, '_>, role_id: &str, roles: &[usize]) {
 mod tests {
     #[test]
     fn iam_wildcards_match_like_aws() {
-        assert!(super::glob("arn:aws:s3:::shop-*", "arn:aws:s3:::shop-assets"));
+        assert!(super::glob(
+            "arn:aws:s3:::shop-*",
+            "arn:aws:s3:::shop-assets"
+        ));
         assert!(super::glob("s3:Get*", "s3:GetObject"));
         assert!(!super::glob("s3:Get*", "s3:PutObject"));
         assert!(super::glob("*", ""));

@@ -22,6 +22,17 @@ use table::Becomes;
 /// VPC): one per plan.
 pub const ACCOUNT_ZONE: &str = "aws-account";
 
+/// Reads a plan file (at most `max_size` bytes; plans of large estates run to tens of
+/// megabytes).
+pub fn discover_file(path: &std::path::Path, max_size: u64) -> Result<Fragment, ReadError> {
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path)
+        .map_err(|e| ReadError::new(&name, format!("cannot read it: {e}")))?;
+    let text = gambit_model::read_limited(file, &name, max_size)
+        .map_err(|d| ReadError::new(&name, d.message))?;
+    discover(&name, &text)
+}
+
 /// Reads a plan's JSON text; `file` names it in errors and in the fragment's header.
 pub fn discover(file: &str, text: &str) -> Result<Fragment, ReadError> {
     let root: Value = serde_json::from_str(text).map_err(|e| {
@@ -36,7 +47,11 @@ pub fn discover(file: &str, text: &str) -> Result<Fragment, ReadError> {
     let mut d = Discoverer {
         plan: &plan,
         f: Fragment::new(format!("the Terraform plan {file}")),
-        ids: plan.resources.iter().map(|r| ids::terraform(&r.address)).collect(),
+        ids: plan
+            .resources
+            .iter()
+            .map(|r| ids::terraform(&r.address))
+            .collect(),
     };
     d.elements();
     d.facts();
@@ -72,7 +87,11 @@ pub(crate) struct Discoverer<'a, 'p> {
 
 impl<'p> Discoverer<'_, 'p> {
     pub fn resources(&self) -> impl Iterator<Item = (usize, &Resource<'p>)> {
-        self.plan.resources.iter().enumerate().filter(|(_, r)| !r.data)
+        self.plan
+            .resources
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| !r.data)
     }
 
     pub fn of_type(&self, kind: &'static str) -> Vec<usize> {
@@ -96,7 +115,10 @@ impl<'p> Discoverer<'_, 'p> {
     }
 
     pub fn value(&self, i: usize, key: &str) -> &'p Value {
-        self.plan.resources[i].values.get(key).unwrap_or(&Value::Null)
+        self.plan.resources[i]
+            .values
+            .get(key)
+            .unwrap_or(&Value::Null)
     }
 
     pub fn flag(&self, i: usize, key: &str) -> Option<bool> {
@@ -208,10 +230,26 @@ impl<'p> Discoverer<'_, 'p> {
             }
         }
         let grouped: &[(&str, &str, &str)] = &[
-            ("aws_db_instance", "db_subnet_group_name", "aws_db_subnet_group"),
-            ("aws_rds_cluster", "db_subnet_group_name", "aws_db_subnet_group"),
-            ("aws_elasticache_cluster", "subnet_group_name", "aws_elasticache_subnet_group"),
-            ("aws_elasticache_replication_group", "subnet_group_name", "aws_elasticache_subnet_group"),
+            (
+                "aws_db_instance",
+                "db_subnet_group_name",
+                "aws_db_subnet_group",
+            ),
+            (
+                "aws_rds_cluster",
+                "db_subnet_group_name",
+                "aws_db_subnet_group",
+            ),
+            (
+                "aws_elasticache_cluster",
+                "subnet_group_name",
+                "aws_elasticache_subnet_group",
+            ),
+            (
+                "aws_elasticache_replication_group",
+                "subnet_group_name",
+                "aws_elasticache_subnet_group",
+            ),
         ];
         for (kind, key, group_type) in grouped {
             for i in self.of_type(kind) {
@@ -267,10 +305,28 @@ impl<'p> Discoverer<'_, 'p> {
         for l in self.of_type("aws_lambda_function") {
             let held = self.refs_of(l, &["environment", "variables"], SECRET);
             let mut more = Vec::new();
-            for v in self.value(l, "environment").as_array().into_iter().flatten() {
-                for value in v.get("variables").and_then(Value::as_object).into_iter().flatten() {
-                    let named = value.1.as_str().map(|s| self.plan.by_value(s)).unwrap_or_default();
-                    more.extend(named.into_iter().filter(|&j| SECRET.contains(&self.plan.resources[j].kind)));
+            for v in self
+                .value(l, "environment")
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                for value in v
+                    .get("variables")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flatten()
+                {
+                    let named = value
+                        .1
+                        .as_str()
+                        .map(|s| self.plan.by_value(s))
+                        .unwrap_or_default();
+                    more.extend(
+                        named
+                            .into_iter()
+                            .filter(|&j| SECRET.contains(&self.plan.resources[j].kind)),
+                    );
                 }
             }
             self.hold_secrets(l, &[held, more].concat());
@@ -278,7 +334,10 @@ impl<'p> Discoverer<'_, 'p> {
     }
 
     fn hold_secrets(&mut self, component: usize, secrets: &[usize]) {
-        let assets: Vec<String> = secrets.iter().map(|&s| format!("{}.value", self.ids[s])).collect();
+        let assets: Vec<String> = secrets
+            .iter()
+            .map(|&s| format!("{}.value", self.ids[s]))
+            .collect();
         if let Some(c) = self.component(component) {
             c.holds.extend(assets);
         }
@@ -299,7 +358,12 @@ impl<'p> Discoverer<'_, 'p> {
             .map(serde_json::from_str::<Value>)
         {
             for container in defs.as_array().into_iter().flatten() {
-                for entry in container.get(list).and_then(Value::as_array).into_iter().flatten() {
+                for entry in container
+                    .get(list)
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
                     if let Some(v) = entry.get(key).and_then(Value::as_str) {
                         found.extend(self.lookup_arn(v));
                     }
@@ -331,7 +395,10 @@ impl<'p> Discoverer<'_, 'p> {
     fn exposure(&mut self) {
         for i in self.of_type("aws_instance") {
             let public = self.flag(i, "associate_public_ip_address") == Some(true)
-                || self.value(i, "public_ip").as_str().is_some_and(|ip| !ip.is_empty());
+                || self
+                    .value(i, "public_ip")
+                    .as_str()
+                    .is_some_and(|ip| !ip.is_empty());
             self.set_public_address(i, public);
         }
         for e in self.of_type("aws_eip") {
@@ -340,9 +407,12 @@ impl<'p> Discoverer<'_, 'p> {
             }
         }
         for i in self.of_type("aws_ecs_service") {
-            let public = self.value(i, "network_configuration").as_array().into_iter().flatten().any(|n| {
-                n.get("assign_public_ip").and_then(Value::as_bool) == Some(true)
-            });
+            let public = self
+                .value(i, "network_configuration")
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|n| n.get("assign_public_ip").and_then(Value::as_bool) == Some(true));
             self.set_public_address(i, public);
         }
         for kind in ["aws_lb", "aws_alb"] {
@@ -351,7 +421,11 @@ impl<'p> Discoverer<'_, 'p> {
                 self.set_public_address(i, internet_facing);
             }
         }
-        for kind in ["aws_cloudfront_distribution", "aws_api_gateway_rest_api", "aws_apigatewayv2_api"] {
+        for kind in [
+            "aws_cloudfront_distribution",
+            "aws_api_gateway_rest_api",
+            "aws_apigatewayv2_api",
+        ] {
             for i in self.of_type(kind) {
                 self.set_public_address(i, true);
             }
@@ -366,7 +440,14 @@ impl<'p> Discoverer<'_, 'p> {
                 }
                 if public {
                     let (id, origin) = (self.ids[i].clone(), self.origin(i));
-                    self.f.finding("public-database", &id, &origin, format!("`{origin}` is publicly accessible: it has an address on the internet"));
+                    self.f.finding(
+                        "public-database",
+                        &id,
+                        &origin,
+                        format!(
+                            "`{origin}` is publicly accessible: it has an address on the internet"
+                        ),
+                    );
                 }
             }
         }
@@ -375,7 +456,10 @@ impl<'p> Discoverer<'_, 'p> {
                 c.encrypted_at_rest = Some(true);
             }
         }
-        for kind in ["aws_elasticache_cluster", "aws_elasticache_replication_group"] {
+        for kind in [
+            "aws_elasticache_cluster",
+            "aws_elasticache_replication_group",
+        ] {
             for i in self.of_type(kind) {
                 let encrypted = self.flag(i, "at_rest_encryption_enabled").unwrap_or(false);
                 if let Some(c) = self.component(i) {
@@ -396,9 +480,9 @@ impl<'p> Discoverer<'_, 'p> {
             let vpc = self.value(i, "vpc_config");
             let public = vpc.as_array().into_iter().flatten().any(|v| {
                 v.get("endpoint_public_access").and_then(Value::as_bool) != Some(false)
-                    && v.get("public_access_cidrs").and_then(Value::as_array).is_none_or(|c| {
-                        c.iter().any(|x| x == "0.0.0.0/0")
-                    })
+                    && v.get("public_access_cidrs")
+                        .and_then(Value::as_array)
+                        .is_none_or(|c| c.iter().any(|x| x == "0.0.0.0/0"))
             });
             self.set_public_address(i, public);
         }
@@ -417,23 +501,42 @@ impl<'p> Discoverer<'_, 'p> {
         const BUCKET: &[&str] = &["aws_s3_bucket"];
         let mut block_off = Vec::new();
         for p in self.of_type("aws_s3_bucket_public_access_block") {
-            let off = ["block_public_policy", "restrict_public_buckets", "block_public_acls", "ignore_public_acls"]
-                .iter()
-                .any(|k| self.flag(p, k) == Some(false));
+            let off = [
+                "block_public_policy",
+                "restrict_public_buckets",
+                "block_public_acls",
+                "ignore_public_acls",
+            ]
+            .iter()
+            .any(|k| self.flag(p, k) == Some(false));
             if off {
                 block_off.extend(self.refs_of(p, &["bucket"], BUCKET));
             }
         }
         let mut grants_anyone = Vec::new();
         for p in self.of_type("aws_s3_bucket_policy") {
-            let doc = self.value(p, "policy").as_str().and_then(|s| serde_json::from_str::<Value>(s).ok());
+            let doc = self
+                .value(p, "policy")
+                .as_str()
+                .and_then(|s| serde_json::from_str::<Value>(s).ok());
             if doc.as_ref().is_some_and(iam::allows_anyone) {
-                grants_anyone.extend(self.refs_of(p, &["bucket"], BUCKET).into_iter().map(|b| (b, p)));
+                grants_anyone.extend(
+                    self.refs_of(p, &["bucket"], BUCKET)
+                        .into_iter()
+                        .map(|b| (b, p)),
+                );
             }
         }
         for a in self.of_type("aws_s3_bucket_acl") {
-            if matches!(self.value(a, "acl").as_str(), Some("public-read" | "public-read-write")) {
-                grants_anyone.extend(self.refs_of(a, &["bucket"], BUCKET).into_iter().map(|b| (b, a)));
+            if matches!(
+                self.value(a, "acl").as_str(),
+                Some("public-read" | "public-read-write")
+            ) {
+                grants_anyone.extend(
+                    self.refs_of(a, &["bucket"], BUCKET)
+                        .into_iter()
+                        .map(|b| (b, a)),
+                );
             }
         }
         for (bucket, by) in grants_anyone {
@@ -471,13 +574,27 @@ impl<'p> Discoverer<'_, 'p> {
             }
         }
         for (tg, target) in targets {
-            let protocol = self.value(tg, "protocol").as_str().unwrap_or("http").to_ascii_lowercase();
+            let protocol = self
+                .value(tg, "protocol")
+                .as_str()
+                .unwrap_or("http")
+                .to_ascii_lowercase();
             for &(_, lb) in lb_of_tg.iter().filter(|(t, _)| *t == tg) {
                 self.forward(lb, target, &protocol, tg);
             }
         }
         for c in self.of_type("aws_cloudfront_distribution") {
-            let origins = self.refs_of(c, &["origin", "domain_name"], &["aws_lb", "aws_alb", "aws_s3_bucket", "aws_apigatewayv2_api", "aws_api_gateway_rest_api"]);
+            let origins = self.refs_of(
+                c,
+                &["origin", "domain_name"],
+                &[
+                    "aws_lb",
+                    "aws_alb",
+                    "aws_s3_bucket",
+                    "aws_apigatewayv2_api",
+                    "aws_api_gateway_rest_api",
+                ],
+            );
             for o in origins {
                 self.forward(c, o, "https", c);
             }
@@ -487,8 +604,13 @@ impl<'p> Discoverer<'_, 'p> {
             ("aws_api_gateway_integration", "rest_api_id", "uri"),
         ] {
             for g in self.of_type(kind) {
-                let apis = self.refs_of(g, &[api_key], &["aws_apigatewayv2_api", "aws_api_gateway_rest_api"]);
-                let backends = self.refs_of(g, &[uri_key], &["aws_lambda_function", "aws_lb", "aws_alb"]);
+                let apis = self.refs_of(
+                    g,
+                    &[api_key],
+                    &["aws_apigatewayv2_api", "aws_api_gateway_rest_api"],
+                );
+                let backends =
+                    self.refs_of(g, &[uri_key], &["aws_lambda_function", "aws_lb", "aws_alb"]);
                 for &api in &apis {
                     for &b in &backends {
                         self.forward(api, b, "https", g);
@@ -517,7 +639,10 @@ impl<'p> Discoverer<'_, 'p> {
         for s in self.of_type("aws_ecs_service") {
             let mut repos = Vec::new();
             for t in self.task_definitions(s) {
-                let known = self.value(t, "container_definitions").as_str().and_then(|j| serde_json::from_str::<Value>(j).ok());
+                let known = self
+                    .value(t, "container_definitions")
+                    .as_str()
+                    .and_then(|j| serde_json::from_str::<Value>(j).ok());
                 match known {
                     Some(defs) => {
                         for c in defs.as_array().into_iter().flatten() {
@@ -530,7 +655,11 @@ impl<'p> Discoverer<'_, 'p> {
                             }
                         }
                     }
-                    None => repos.extend(self.refs_of(t, &["container_definitions"], ECR).into_iter().map(|j| (j, t))),
+                    None => repos.extend(
+                        self.refs_of(t, &["container_definitions"], ECR)
+                            .into_iter()
+                            .map(|j| (j, t)),
+                    ),
                 }
             }
             for (repo, task) in repos {
@@ -553,7 +682,9 @@ impl<'p> Discoverer<'_, 'p> {
         let mut flows = Vec::new();
         for (cid, c) in &self.f.components {
             let Some(role) = &c.runs_as else { continue };
-            let Some(identity) = self.f.identities.get(role) else { continue };
+            let Some(identity) = self.f.identities.get(role) else {
+                continue;
+            };
             for (target, access) in &identity.grants {
                 if *access != Access::Assume && self.f.components.contains_key(target) {
                     flows.push(fragment::Flow {
@@ -572,4 +703,9 @@ impl<'p> Discoverer<'_, 'p> {
             self.f.flow(f);
         }
     }
+}
+
+/// Is `id` one that Terraform discovery produces? (For drift's "modelled but gone".)
+pub fn claims(id: &str) -> bool {
+    id.starts_with("aws-") || id.starts_with("module.")
 }

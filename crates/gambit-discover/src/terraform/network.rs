@@ -79,9 +79,15 @@ pub(crate) fn discover(d: &mut Discoverer<'_, '_>) {
         }
     }
     // A component with a public address but no security group discovered stays public;
-    // with groups, it is public only if one admits the world.
-    for (&component, _) in &groups_of {
-        let open = rules.iter().any(|r| r.world && groups_of[&component].contains(&r.sg));
+    // with groups, it is public only if one admits the world. A function's groups govern
+    // only its own connections, never who may invoke it.
+    for &component in groups_of.keys() {
+        if d.plan.resources[component].kind == "aws_lambda_function" {
+            continue;
+        }
+        let open = rules
+            .iter()
+            .any(|r| r.world && groups_of[&component].contains(&r.sg));
         if !open && let Some(c) = d.component(component) {
             c.public = false;
         }
@@ -92,19 +98,42 @@ pub(crate) fn discover(d: &mut Discoverer<'_, '_>) {
 fn ingress_rules(d: &Discoverer<'_, '_>) -> Vec<Ingress> {
     let mut rules = Vec::new();
     for sg in d.of_type("aws_security_group") {
-        let blocks = d.value(sg, "ingress").as_array().cloned().unwrap_or_default();
-        let config = d.plan.resources[sg].config.and_then(|c| c.pointer("/expressions/ingress")).and_then(Value::as_array);
+        let blocks = d
+            .value(sg, "ingress")
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let config = d.plan.resources[sg]
+            .config
+            .and_then(|c| c.pointer("/expressions/ingress"))
+            .and_then(Value::as_array);
         for (n, block) in blocks.iter().enumerate() {
-            let mut sources: Vec<usize> = strs(block.get("security_groups")).into_iter().flat_map(|v| d.plan.by_value(v)).filter(|&j| d.plan.resources[j].kind == "aws_security_group").collect();
+            let mut sources: Vec<usize> = strs(block.get("security_groups"))
+                .into_iter()
+                .flat_map(|v| d.plan.by_value(v))
+                .filter(|&j| d.plan.resources[j].kind == "aws_security_group")
+                .collect();
             if let Some(cfg) = config.and_then(|c| c.get(n)) {
-                for reference in cfg.pointer("/security_groups/references").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
+                for reference in cfg
+                    .pointer("/security_groups/references")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                {
                     sources.extend(by_reference(d, sg, reference));
                 }
             }
             if block.get("self").and_then(Value::as_bool) == Some(true) {
                 sources.push(sg);
             }
-            rules.push(rule(sg, sg, block, &["cidr_blocks", "ipv6_cidr_blocks"], sources));
+            rules.push(rule(
+                sg,
+                sg,
+                block,
+                &["cidr_blocks", "ipv6_cidr_blocks"],
+                sources,
+            ));
         }
     }
     for r in d.of_type("aws_security_group_rule") {
@@ -113,13 +142,25 @@ fn ingress_rules(d: &Discoverer<'_, '_>) -> Vec<Ingress> {
         }
         let sources = d.refs_of(r, &["source_security_group_id"], SG);
         for sg in d.refs_of(r, &["security_group_id"], SG) {
-            rules.push(rule(sg, r, d.plan.resources[r].values, &["cidr_blocks", "ipv6_cidr_blocks"], sources.clone()));
+            rules.push(rule(
+                sg,
+                r,
+                d.plan.resources[r].values,
+                &["cidr_blocks", "ipv6_cidr_blocks"],
+                sources.clone(),
+            ));
         }
     }
     for r in d.of_type("aws_vpc_security_group_ingress_rule") {
         let sources = d.refs_of(r, &["referenced_security_group_id"], SG);
         for sg in d.refs_of(r, &["security_group_id"], SG) {
-            rules.push(rule(sg, r, d.plan.resources[r].values, &["cidr_ipv4", "cidr_ipv6"], sources.clone()));
+            rules.push(rule(
+                sg,
+                r,
+                d.plan.resources[r].values,
+                &["cidr_ipv4", "cidr_ipv6"],
+                sources.clone(),
+            ));
         }
     }
     rules
@@ -128,9 +169,14 @@ fn ingress_rules(d: &Discoverer<'_, '_>) -> Vec<Ingress> {
 fn by_reference(d: &Discoverer<'_, '_>, sg: usize, reference: &str) -> Vec<usize> {
     let module = &d.plan.resources[sg].module;
     let mut parts = reference.split('.');
-    let (Some(kind), Some(name)) = (parts.next(), parts.next()) else { return Vec::new() };
+    let (Some(kind), Some(name)) = (parts.next(), parts.next()) else {
+        return Vec::new();
+    };
     let base = format!("{module}{kind}.{name}");
-    d.of_type("aws_security_group").into_iter().filter(|&i| super::plan::base_address(&d.plan.resources[i].address) == base).collect()
+    d.of_type("aws_security_group")
+        .into_iter()
+        .filter(|&i| super::plan::base_address(&d.plan.resources[i].address) == base)
+        .collect()
 }
 
 fn strs(v: Option<&Value>) -> Vec<&str> {
@@ -143,9 +189,17 @@ fn strs(v: Option<&Value>) -> Vec<&str> {
 
 fn rule(sg: usize, origin: usize, v: &Value, cidr_keys: &[&str], sources: Vec<usize>) -> Ingress {
     let cidrs: Vec<&str> = cidr_keys.iter().flat_map(|k| strs(v.get(*k))).collect();
-    let all = v.get("protocol").or(v.get("ip_protocol")).and_then(Value::as_str) == Some("-1");
+    let all = v
+        .get("protocol")
+        .or(v.get("ip_protocol"))
+        .and_then(Value::as_str)
+        == Some("-1");
     let port = |k: &str| v.get(k).and_then(Value::as_i64).unwrap_or(0);
-    let (from_port, to_port) = if all { (0, 65535) } else { (port("from_port"), port("to_port")) };
+    let (from_port, to_port) = if all {
+        (0, 65535)
+    } else {
+        (port("from_port"), port("to_port"))
+    };
     Ingress {
         sg,
         from_port,
@@ -162,7 +216,10 @@ fn members(d: &Discoverer<'_, '_>) -> Vec<(usize, usize)> {
     let paths: &[(&str, &[&str])] = &[
         ("aws_instance", &["vpc_security_group_ids"]),
         ("aws_instance", &["security_groups"]),
-        ("aws_ecs_service", &["network_configuration", "security_groups"]),
+        (
+            "aws_ecs_service",
+            &["network_configuration", "security_groups"],
+        ),
         ("aws_lambda_function", &["vpc_config", "security_group_ids"]),
         ("aws_eks_cluster", &["vpc_config", "security_group_ids"]),
         ("aws_lb", &["security_groups"]),
@@ -184,7 +241,10 @@ fn members(d: &Discoverer<'_, '_>) -> Vec<(usize, usize)> {
 }
 
 fn exposure(d: &mut Discoverer<'_, '_>, component: usize, admitted: &[&Ingress]) {
-    let public_address = d.f.components.get(&d.ids[component]).is_some_and(|c| c.public);
+    let public_address =
+        d.f.components
+            .get(&d.ids[component])
+            .is_some_and(|c| c.public);
     if !public_address {
         return;
     }
@@ -207,7 +267,10 @@ fn reach(d: &mut Discoverer<'_, '_>, from: usize, to: usize, rule: &Ingress) {
     let protocol = protocol(rule.from_port);
     let target = d.f.components.get(&d.ids[to]);
     let demands_password = target.is_some_and(|c| c.kind == "database")
-        || (target.is_some_and(|c| c.kind == "cache") && d.value(to, "auth_token").as_str().is_some_and(|t| !t.is_empty()));
+        || (target.is_some_and(|c| c.kind == "cache")
+            && d.value(to, "auth_token")
+                .as_str()
+                .is_some_and(|t| !t.is_empty()));
     let flow = fragment::Flow {
         origin: format!("{} (security group rule)", d.origin(rule.origin)),
         from: d.ids[from].clone(),
@@ -221,10 +284,22 @@ fn reach(d: &mut Discoverer<'_, '_>, from: usize, to: usize, rule: &Ingress) {
 }
 
 fn isolate_subnets(d: &mut Discoverer<'_, '_>) {
-    let subnets: Vec<String> = d.f.zones.iter().filter(|(_, z)| z.kind == "subnet").map(|(id, _)| id.clone()).collect();
+    let subnets: Vec<String> =
+        d.f.zones
+            .iter()
+            .filter(|(_, z)| z.kind == "subnet")
+            .map(|(id, _)| id.clone())
+            .collect();
     for subnet in subnets {
-        let members: Vec<&fragment::Component> = d.f.components.values().filter(|c| c.zone.as_deref() == Some(&subnet)).collect();
-        let isolated = !members.is_empty() && members.iter().all(|c| c.controls.contains("network-policy"));
+        let members: Vec<&fragment::Component> =
+            d.f.components
+                .values()
+                .filter(|c| c.zone.as_deref() == Some(&subnet))
+                .collect();
+        let isolated = !members.is_empty()
+            && members
+                .iter()
+                .all(|c| c.controls.contains("network-policy"));
         if let Some(z) = d.f.zones.get_mut(&subnet) {
             z.isolated = isolated;
         }

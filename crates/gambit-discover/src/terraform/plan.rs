@@ -45,6 +45,10 @@ const IDENTIFYING: &[&str] = &[
     "repository_url",
     "address",
     "endpoint",
+    "function_name",
+    "identifier",
+    "cluster_identifier",
+    "cluster_id",
 ];
 
 impl<'p> Plan<'p> {
@@ -78,7 +82,12 @@ impl<'p> Plan<'p> {
         };
         let mut stack: Vec<&Value> = planned.get("root_module").into_iter().collect();
         while let Some(module) = stack.pop() {
-            for r in module.get("resources").and_then(Value::as_array).into_iter().flatten() {
+            for r in module
+                .get("resources")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 plan.add(r, &changes, &config);
             }
             if let Some(children) = module.get("child_modules").and_then(Value::as_array) {
@@ -273,7 +282,12 @@ fn config_by_address(configuration: Option<&Value>) -> HashMap<String, &Value> {
         .into_iter()
         .collect();
     while let Some((prefix, module, depth)) = stack.pop() {
-        for r in module.get("resources").and_then(Value::as_array).into_iter().flatten() {
+        for r in module
+            .get("resources")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             if let Some(address) = r.get("address").and_then(Value::as_str) {
                 map.insert(format!("{prefix}{address}"), r);
             }
@@ -337,9 +351,15 @@ mod tests {
     #[test]
     fn addresses_split_into_module_base_and_key() {
         assert_eq!(base_address("aws_instance.web[0]"), "aws_instance.web");
-        assert_eq!(base_address("module.a[\"x\"].aws_s3_bucket.b"), "module.a[\"x\"].aws_s3_bucket.b");
+        assert_eq!(
+            base_address("module.a[\"x\"].aws_s3_bucket.b"),
+            "module.a[\"x\"].aws_s3_bucket.b"
+        );
         assert_eq!(module_of("module.a.module.b.aws_x.y"), "module.a.module.b.");
         assert_eq!(module_of("aws_x.y"), "");
-        assert_eq!(strip_module_keys("module.a[\"x\"].module.b[0]."), "module.a.module.b.");
+        assert_eq!(
+            strip_module_keys("module.a[\"x\"].module.b[0]."),
+            "module.a.module.b."
+        );
     }
 }
