@@ -303,8 +303,9 @@ fn policies(d: &mut Discoverer<'_, '_>) {
             grants.push((r, st, d.origin(a)));
         }
     }
+    let roles = d.of_type("aws_iam_role");
     for (role, statements, origin) in grants {
-        apply(d, role, &statements, &origin);
+        apply(d, role, &statements, &origin, &roles);
     }
 }
 
@@ -407,7 +408,7 @@ fn document(d: &mut Discoverer<'_, '_>, i: usize, key: &str) -> Vec<Statement> {
                     .pointer("/resources/references")
                     .and_then(Value::as_array);
                 for reference in references.into_iter().flatten().filter_map(Value::as_str) {
-                    found.extend(resolve(d, &data.module, reference));
+                    found.extend(plan.resolve_reference(&data.module, reference));
                 }
                 Some(found)
             };
@@ -419,18 +420,6 @@ fn document(d: &mut Discoverer<'_, '_>, i: usize, key: &str) -> Vec<Statement> {
         d.f.finding("unknown-policy", &id, &origin, format!("the policy of `{origin}` is not known until apply and names no policy document discovery can read; its grants are left out"));
     }
     out
-}
-
-fn resolve(d: &Discoverer<'_, '_>, module: &str, reference: &str) -> Vec<usize> {
-    let parts: Vec<&str> = reference.split('.').collect();
-    if parts.len() < 2 {
-        return Vec::new();
-    }
-    let base = format!("{module}{}.{}", parts[0], parts[1]);
-    d.resources()
-        .filter(|(_, r)| super::plan::base_address(&r.address) == base)
-        .map(|(i, _)| i)
-        .collect()
 }
 
 fn actions_of(s: &Value) -> Vec<String> {
@@ -537,9 +526,14 @@ fn access_of(verb: &str) -> Access {
     }
 }
 
-fn apply(d: &mut Discoverer<'_, '_>, role: usize, statements: &[Statement], origin: &str) {
+fn apply(
+    d: &mut Discoverer<'_, '_>,
+    role: usize,
+    statements: &[Statement],
+    origin: &str,
+    roles: &[usize],
+) {
     let role_id = d.ids[role].clone();
-    let roles = d.of_type("aws_iam_role");
     for s in statements {
         for action in &s.actions {
             let (service, verb) = action.split_once(':').unwrap_or(("*", "*"));
@@ -551,7 +545,7 @@ fn apply(d: &mut Discoverer<'_, '_>, role: usize, statements: &[Statement], orig
                 for c in all {
                     d.f.grant(&role_id, Access::Admin, &c);
                 }
-                assume_all(d, &role_id, &roles);
+                assume_all(d, &role_id, roles);
                 d.f.finding(
                     "wildcard-admin",
                     &role_id,
@@ -564,13 +558,13 @@ fn apply(d: &mut Discoverer<'_, '_>, role: usize, statements: &[Statement], orig
                 if let Some(i) = d.f.identities.get_mut(&role_id) {
                     i.privileged = true;
                 }
-                assume_all(d, &role_id, &roles);
+                assume_all(d, &role_id, roles);
                 d.f.finding("iam-escalation", &role_id, origin, format!("`{origin}` allows `{action}`, with which the role can grant itself any permission"));
                 continue;
             }
             if matches!(action.as_str(), "sts:AssumeRole" | "iam:PassRole" | "sts:*") {
                 let targets: Vec<usize> = match &s.resources {
-                    None => roles.clone(),
+                    None => roles.to_vec(),
                     Some(r) => r.iter().copied().filter(|j| roles.contains(j)).collect(),
                 };
                 if s.resources.is_none() {

@@ -59,18 +59,31 @@ pub(crate) fn discover(d: &mut Discoverer<'_, '_>) {
     let rules = ingress_rules(d);
     let members = members(d);
     let mut groups_of: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    let mut members_of: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for &(component, sg) in &members {
         groups_of.entry(component).or_default().push(sg);
+        members_of.entry(sg).or_default().push(component);
     }
+    let mut rules_of: BTreeMap<usize, Vec<&Ingress>> = BTreeMap::new();
+    for r in &rules {
+        rules_of.entry(r.sg).or_default().push(r);
+    }
+    let mut open_to_world = std::collections::BTreeSet::new();
     for (&component, sgs) in &groups_of {
-        let admitted: Vec<&Ingress> = rules.iter().filter(|r| sgs.contains(&r.sg)).collect();
+        let admitted: Vec<&Ingress> = sgs
+            .iter()
+            .flat_map(|sg| rules_of.get(sg).into_iter().flatten().copied())
+            .collect();
         exposure(d, component, &admitted);
         for rule in &admitted {
             for &source in &rule.sources {
-                for &(from, _) in members.iter().filter(|(_, sg)| *sg == source) {
+                for &from in members_of.get(&source).into_iter().flatten() {
                     reach(d, from, component, rule);
                 }
             }
+        }
+        if admitted.iter().any(|r| r.world) {
+            open_to_world.insert(component);
         }
         if !admitted.iter().any(|r| r.world || r.range)
             && let Some(c) = d.component(component)
@@ -284,24 +297,15 @@ fn reach(d: &mut Discoverer<'_, '_>, from: usize, to: usize, rule: &Ingress) {
 }
 
 fn isolate_subnets(d: &mut Discoverer<'_, '_>) {
-    let subnets: Vec<String> =
-        d.f.zones
-            .iter()
-            .filter(|(_, z)| z.kind == "subnet")
-            .map(|(id, _)| id.clone())
-            .collect();
-    for subnet in subnets {
-        let members: Vec<&fragment::Component> =
-            d.f.components
-                .values()
-                .filter(|c| c.zone.as_deref() == Some(&subnet))
-                .collect();
-        let isolated = !members.is_empty()
-            && members
-                .iter()
-                .all(|c| c.controls.contains("network-policy"));
-        if let Some(z) = d.f.zones.get_mut(&subnet) {
-            z.isolated = isolated;
+    // Per zone: whether all its members have network-policy (absent: no members).
+    let mut guarded: BTreeMap<String, bool> = BTreeMap::new();
+    for c in d.f.components.values() {
+        if let Some(zone) = &c.zone {
+            let all = guarded.entry(zone.clone()).or_insert(true);
+            *all &= c.controls.contains("network-policy");
         }
+    }
+    for (id, z) in d.f.zones.iter_mut().filter(|(_, z)| z.kind == "subnet") {
+        z.isolated = guarded.get(id).copied().unwrap_or(false);
     }
 }

@@ -30,6 +30,8 @@ pub struct Plan<'p> {
     /// Known identifying values (ids, ARNs, names, DNS names) → resource indexes (a role
     /// and its instance profile may share a name).
     by_value: HashMap<&'p str, Vec<usize>>,
+    /// Known ARNs, sorted, for IAM resource patterns.
+    arns: Vec<(&'p str, usize)>,
 }
 
 /// Attributes whose values other resources use to point at this one.
@@ -79,6 +81,7 @@ impl<'p> Plan<'p> {
             resources: Vec::new(),
             by_base: HashMap::new(),
             by_value: HashMap::new(),
+            arns: Vec::new(),
         };
         let mut stack: Vec<&Value> = planned.get("root_module").into_iter().collect();
         while let Some(module) = stack.pop() {
@@ -96,6 +99,7 @@ impl<'p> Plan<'p> {
         }
         plan.resources.sort_by(|a, b| a.address.cmp(&b.address));
         plan.index();
+        plan.arns.sort_unstable();
         Ok(plan)
     }
 
@@ -129,6 +133,9 @@ impl<'p> Plan<'p> {
 
     fn index(&mut self) {
         for (i, r) in self.resources.iter().enumerate() {
+            if let Some(arn) = r.values.get("arn").and_then(Value::as_str) {
+                self.arns.push((arn, i));
+            }
             self.by_base
                 .entry(base_address(&r.address).to_owned())
                 .or_default()
@@ -169,6 +176,19 @@ impl<'p> Plan<'p> {
         found
     }
 
+    /// The resources whose ARN matches an IAM pattern (`*` and `?` wildcards): only the
+    /// ARNs sharing the pattern's literal prefix are tested.
+    pub fn arns_matching(&self, pattern: &str, glob: impl Fn(&str, &str) -> bool) -> Vec<usize> {
+        let literal = &pattern[..pattern.find(['*', '?']).unwrap_or(pattern.len())];
+        let start = self.arns.partition_point(|(arn, _)| *arn < literal);
+        self.arns[start..]
+            .iter()
+            .take_while(|(arn, _)| arn.starts_with(literal))
+            .filter(|(arn, _)| glob(pattern, arn))
+            .map(|&(_, i)| i)
+            .collect()
+    }
+
     /// A resource by one of its identifying values (an id, an ARN, a name).
     pub fn by_value(&self, value: &str) -> Vec<usize> {
         self.by_value.get(value).cloned().unwrap_or_default()
@@ -184,7 +204,7 @@ impl<'p> Plan<'p> {
 
     /// `aws_security_group.web.id` written in module `module.net.` → the instances of
     /// `module.net.aws_security_group.web`.
-    fn resolve_reference(&self, module: &str, reference: &str) -> Vec<usize> {
+    pub fn resolve_reference(&self, module: &str, reference: &str) -> Vec<usize> {
         let parts: Vec<&str> = reference.split('.').collect();
         let skip = usize::from(parts.first() == Some(&"data"));
         if parts.len() < 2 + skip {
