@@ -88,6 +88,8 @@ pub fn discover(source: &str, files: &[(String, String)]) -> Result<Fragment, Re
         f: Fragment::new(format!("the Kubernetes manifests {source}")),
         objects: &objects,
         workloads: Vec::new(),
+        entries: Vec::new(),
+        namespace_labels: BTreeMap::new(),
     };
     d.run();
     d.f.finish();
@@ -108,6 +110,11 @@ pub(crate) struct Discoverer<'o> {
     pub f: Fragment,
     objects: &'o [Object],
     pub workloads: Vec<Workload<'o>>,
+    /// Public entries (Ingresses, LoadBalancer Services) with their origin, checked for
+    /// dashboards once all forwarding flows are known.
+    entries: Vec<(String, String)>,
+    /// Namespace name → its labels (with `kubernetes.io/metadata.name`).
+    namespace_labels: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 pub(crate) fn kind_of(o: &Object) -> &str {
@@ -244,6 +251,7 @@ impl<'o> Discoverer<'o> {
         }
         self.services();
         self.ingresses();
+        self.dashboards();
         self.network_policies();
         rbac::discover(self);
         self.tokens();
@@ -451,7 +459,7 @@ impl<'o> Discoverer<'o> {
                 self.f.flow(forward(&origin, &id, &t, port));
             }
             if matches!(kind, "LoadBalancer" | "NodePort") {
-                self.dashboard(&id, &origin);
+                self.entries.push((id, origin));
             }
         }
     }
@@ -510,50 +518,60 @@ impl<'o> Discoverer<'o> {
                 let service = ids::kubernetes(Some(&ns), "Service", &b);
                 self.f.flow(forward(&origin, &id, &service, 443));
             }
-            self.dashboard(&id, &origin);
+            self.entries.push((id, origin));
         }
     }
 
-    /// A public entry that leads (through Services) to a dashboard's workload.
-    fn dashboard(&mut self, entry: &str, origin: &str) {
-        let mut seen = BTreeSet::new();
-        let mut frontier = vec![entry.to_owned()];
-        while let Some(at) = frontier.pop() {
-            if !seen.insert(at.clone()) {
-                continue;
-            }
-            let next: Vec<String> = self
-                .f
-                .flows
-                .values()
-                .filter(|f| f.from == at)
-                .map(|f| f.to.clone())
-                .collect();
-            frontier.extend(next);
+    /// Public entries that lead (through a Service, at most two hops) to a dashboard's
+    /// workload.
+    fn dashboards(&mut self) {
+        let mut next: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for f in self.f.flows.values() {
+            next.entry(f.from.as_str()).or_default().push(f.to.as_str());
         }
-        for w in &self.workloads {
-            if !seen.contains(&w.id) {
-                continue;
-            }
-            let images: Vec<&str> = containers(w.pod)
-                .filter_map(|c| c.get("image").and_then(Value::as_str))
-                .collect();
-            let named = DASHBOARDS
+        let dashboard_of: BTreeMap<&str, (&str, &str)> = self
+            .workloads
+            .iter()
+            .filter_map(|w| {
+                let images: Vec<&str> = containers(w.pod)
+                    .filter_map(|c| c.get("image").and_then(Value::as_str))
+                    .collect();
+                let name = DASHBOARDS
+                    .iter()
+                    .find(|d| w.id.contains(*d) || images.iter().any(|i| i.contains(*d)))?;
+                Some((w.id.as_str(), (*name, w.origin.as_str())))
+            })
+            .collect();
+        let mut found = Vec::new();
+        for (entry, origin) in &self.entries {
+            let one = next.get(entry.as_str()).cloned().unwrap_or_default();
+            let two = one
                 .iter()
-                .find(|d| w.id.contains(*d) || images.iter().any(|i| i.contains(*d)));
-            if let Some(name) = named {
-                let message = format!("`{origin}` exposes {name} (`{}`) to the internet", w.origin);
-                self.f.findings.push(fragment::Finding {
-                    code: "exposed-dashboard",
-                    subject: w.id.clone(),
-                    origin: origin.to_owned(),
-                    message,
-                });
+                .flat_map(|n| next.get(n).cloned().unwrap_or_default());
+            let reached: BTreeSet<&str> = one.iter().copied().chain(two).collect();
+            for id in reached {
+                if let Some((name, workload)) = dashboard_of.get(id) {
+                    found.push(fragment::Finding {
+                        code: "exposed-dashboard",
+                        subject: id.to_owned(),
+                        origin: origin.clone(),
+                        message: format!(
+                            "`{origin}` exposes {name} (`{workload}`) to the internet"
+                        ),
+                    });
+                }
             }
         }
+        self.f.findings.extend(found);
     }
 
     fn network_policies(&mut self) {
+        for o in self.objects.iter().filter(|o| kind_of(o) == "Namespace") {
+            self.namespace_labels.insert(
+                name_of(o).to_owned(),
+                labels(o.value.pointer("/metadata/labels")),
+            );
+        }
         let policies: Vec<&Object> = self
             .objects
             .iter()
@@ -660,12 +678,7 @@ impl<'o> Discoverer<'o> {
     }
 
     fn namespace_labels(&self, ns: &str) -> BTreeMap<String, String> {
-        let mut l = self
-            .objects
-            .iter()
-            .find(|o| kind_of(o) == "Namespace" && name_of(o) == ns)
-            .map(|o| labels(o.value.pointer("/metadata/labels")))
-            .unwrap_or_default();
+        let mut l = self.namespace_labels.get(ns).cloned().unwrap_or_default();
         l.insert("kubernetes.io/metadata.name".to_owned(), ns.to_owned());
         l
     }

@@ -454,8 +454,14 @@ fn resources_of(d: &Discoverer<'_, '_>, arns: Vec<&str>) -> Option<Vec<usize>> {
     Some(found)
 }
 
-/// `*` and `?` wildcards, as IAM uses them. Iterative, linear in practice.
+/// The longest ARN IAM accepts; longer input is not an ARN (and would make matching slow).
+const MAX_ARN: usize = 2048;
+
+/// `*` and `?` wildcards, as IAM uses them. Iterative; bounded by [`MAX_ARN`].
 fn glob(pattern: &str, text: &str) -> bool {
+    if pattern.len() > MAX_ARN || text.len() > MAX_ARN {
+        return false;
+    }
     let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
     let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
     while ti < t.len() {
@@ -631,6 +637,9 @@ mod tests {
         assert!(super::glob("s3:Get*", "s3:GetObject"));
         assert!(!super::glob("s3:Get*", "s3:PutObject"));
         assert!(super::glob("*", ""));
+        // Longer than any ARN: refused at once instead of matched in quadratic time.
+        let long = "*a".repeat(super::MAX_ARN);
+        assert!(!super::glob(&long, &"a".repeat(super::MAX_ARN + 1)));
     }
 
     #[test]
