@@ -440,16 +440,7 @@ fn resources_of(d: &Discoverer<'_, '_>, arns: Vec<&str>) -> Option<Vec<usize>> {
     }
     let mut found = Vec::new();
     for pattern in arns {
-        let pattern = pattern.trim_end_matches("/*");
-        for (i, r) in d.resources() {
-            if r.values
-                .get("arn")
-                .and_then(Value::as_str)
-                .is_some_and(|arn| glob(pattern, arn))
-            {
-                found.push(i);
-            }
-        }
+        found.extend(d.plan.arns_matching(pattern.trim_end_matches("/*"), glob));
     }
     Some(found)
 }
