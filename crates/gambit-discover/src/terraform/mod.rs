@@ -35,15 +35,17 @@ pub fn discover_file(path: &std::path::Path, max_size: u64) -> Result<Fragment, 
 
 /// Reads a plan's JSON text; `file` names it in errors and in the fragment's header.
 pub fn discover(file: &str, text: &str) -> Result<Fragment, ReadError> {
-    let root: Value = serde_json::from_str(text).map_err(|e| {
+    let raw: plan::RawPlan = serde_json::from_str(text).map_err(|e| {
         let what = if e.is_eof() {
             "the JSON ends too early (a truncated file?)".to_owned()
+        } else if e.is_data() {
+            format!("not a Terraform plan: {e}; write one with `terraform show -json PLANFILE`")
         } else {
             format!("invalid JSON: {e}")
         };
         ReadError::new(file, strip_position(&what)).at(e.line().max(1), e.column().max(1))
     })?;
-    let plan = Plan::read(file, text, &root)?;
+    let plan = Plan::read(file, text, &raw)?;
     let mut d = Discoverer {
         plan: &plan,
         f: Fragment::new(format!("the Terraform plan {file}")),
