@@ -102,6 +102,12 @@ pub(crate) enum Command {
     Import(ImportArgs),
     /// Write the model in another format (Open Threat Model JSON).
     Export(ExportArgs),
+    /// Write a model fragment from a Terraform plan or Kubernetes manifests, to include
+    /// from a hand-written model.
+    Discover(DiscoverArgs),
+    /// What a model says that a Terraform plan or Kubernetes manifests contradict (exit 1),
+    /// what exists but is not modelled, and what is modelled but gone.
+    Drift(DriftArgs),
 }
 
 /// The model to read, shared by every command that reads one.
@@ -374,7 +380,7 @@ pub(crate) struct DiffArgs {
     pub threats: ThreatOptions,
 }
 
-fn parse_size(s: &str) -> Result<u64, String> {
+pub(crate) fn parse_size(s: &str) -> Result<u64, String> {
     let s = s.trim();
     let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
     let (digits, unit) = s.split_at(split);
@@ -462,4 +468,49 @@ pub(crate) struct ExportArgs {
     pub model: ModelArg,
     #[command(flatten)]
     pub output: OutputArg,
+}
+
+#[derive(Args, Clone)]
+pub(crate) struct DiscoverArgs {
+    #[command(subcommand)]
+    pub source: DiscoverSource,
+    /// Write the fragment here instead of to standard output.
+    #[arg(short, long, global = true, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Clone)]
+pub(crate) enum DiscoverSource {
+    /// From the JSON of `terraform show -json PLANFILE` (AWS resources).
+    Terraform {
+        plan: PathBuf,
+        /// Largest plan accepted, in bytes (suffixes KiB, MiB, GiB).
+        #[arg(long, value_name = "SIZE", default_value = "256MiB", value_parser = parse_size)]
+        max_size: u64,
+    },
+    /// From Kubernetes manifests: files or folders of YAML (also `helm template` and
+    /// `kustomize build` output).
+    Kubernetes {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(Args, Clone)]
+pub(crate) struct DriftArgs {
+    #[command(flatten)]
+    pub model: ModelArg,
+    /// Compare with this Terraform plan (JSON of `terraform show -json`).
+    #[arg(
+        long,
+        value_name = "PLAN",
+        conflicts_with = "kubernetes",
+        required_unless_present = "kubernetes"
+    )]
+    pub terraform: Option<PathBuf>,
+    /// Compare with these Kubernetes manifests (files or folders).
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub kubernetes: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = PlainFormat::Text)]
+    pub format: PlainFormat,
 }

@@ -87,6 +87,9 @@ pub struct ModelFile {
     /// Other model files to merge in, relative to this one.
     #[schemars(default)]
     pub include: Vec<Spanned<String>>,
+    /// This file was written by `gambit discover`: an element or flow whose id a
+    /// hand-written file also defines is dropped from it instead of being a duplicate.
+    pub discovered: Option<Spanned<bool>>,
     /// What needs protection.
     #[schemars(default)]
     pub assets: Elements<Asset>,

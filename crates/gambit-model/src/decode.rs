@@ -417,6 +417,7 @@ pub(crate) fn model_file(d: &mut Decoder<'_>, root: &Node) -> ModelFile {
         name: f.get("name").and_then(|n| d.string(n)),
         description: f.get("description").and_then(|n| d.string(n)),
         include: f.get("include").map(|n| d.strings(n)).unwrap_or_default(),
+        discovered: f.get("discovered").and_then(|n| d.boolean(n)),
         assets: f
             .get("assets")
             .map(|n| d.elements(n, "the assets section", asset))

@@ -5,7 +5,7 @@
 //! sections: ids, zones, assets and identities, actors and components, flows, then the
 //! facts derived from all of them and the warnings about what is legal but suspicious.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::ast::{self, ModelFile, Spanned};
 use crate::cvss::CvssVector;
@@ -115,7 +115,11 @@ impl Resolver<'_> {
 
     fn merge(&mut self, files: Vec<(FileId, ModelFile)>) -> Merged {
         let mut m = Merged::default();
-        for (i, (_, f)) in files.into_iter().enumerate() {
+        let hand_written = HandWritten::of(&files);
+        for (i, (_, mut f)) in files.into_iter().enumerate() {
+            if is_discovered(&f) {
+                hand_written.drop_overridden(&mut f);
+            }
             if let Some(v) = &f.gambit
                 && v.value != 1
             {
@@ -751,10 +755,7 @@ impl Resolver<'_> {
                 .and_then(|c| self.asset(c, Want::Credential));
             let data = self.assets(&f.data, Want::Asset);
             let returns = self.assets(&f.returns, Want::Asset);
-            let id = f.id.as_ref().map_or_else(
-                || format!("{}->{}", f.from.value, f.to.value),
-                |i| i.value.clone(),
-            );
+            let id = flow_id(f);
             let id_span = f.id.as_ref().map_or(f.span, |i| i.span);
             if let Some(&first) = seen.get(&id) {
                 self.error(
@@ -1074,6 +1075,54 @@ impl Resolver<'_> {
                     .help("mark the assets that matter most with `crown_jewel: true` (or classification restricted / integrity critical)"),
             );
         }
+    }
+}
+
+fn is_discovered(f: &ModelFile) -> bool {
+    f.discovered.as_ref().is_some_and(|d| d.value)
+}
+
+/// The element and flow ids that files not marked `discovered: true` define: in a
+/// discovered file these yield to the hand-written definition (see docs/discover.md).
+struct HandWritten {
+    ids: HashSet<String>,
+    flows: HashSet<String>,
+}
+
+impl HandWritten {
+    fn of(files: &[(FileId, ModelFile)]) -> Self {
+        let mut ids = HashSet::new();
+        let mut flows = HashSet::new();
+        for (_, f) in files.iter().filter(|(_, f)| !is_discovered(f)) {
+            ids.extend(f.assets.0.iter().map(|(id, _)| id.value.clone()));
+            ids.extend(f.zones.0.iter().map(|(id, _)| id.value.clone()));
+            ids.extend(f.actors.0.iter().map(|(id, _)| id.value.clone()));
+            ids.extend(f.components.0.iter().map(|(id, _)| id.value.clone()));
+            ids.extend(f.identities.0.iter().map(|(id, _)| id.value.clone()));
+            flows.extend(f.flows.iter().map(flow_id));
+        }
+        HandWritten { ids, flows }
+    }
+
+    fn drop_overridden(&self, f: &mut ModelFile) {
+        self.keep_free(&mut f.assets);
+        self.keep_free(&mut f.zones);
+        self.keep_free(&mut f.actors);
+        self.keep_free(&mut f.components);
+        self.keep_free(&mut f.identities);
+        f.flows.retain(|flow| !self.flows.contains(&flow_id(flow)));
+    }
+
+    fn keep_free<T>(&self, section: &mut ast::Elements<T>) {
+        section.0.retain(|(id, _)| !self.ids.contains(&id.value));
+    }
+}
+
+/// A flow's id as written, or its default `from->to`.
+fn flow_id(f: &ast::Flow) -> String {
+    match &f.id {
+        Some(id) => id.value.clone(),
+        None => format!("{}->{}", f.from.value, f.to.value),
     }
 }
 

@@ -7,6 +7,8 @@ mod check;
 mod chokepoints;
 mod diagram;
 mod diff;
+mod discover;
+mod drift;
 mod export;
 mod exposure;
 mod import;
@@ -42,6 +44,8 @@ pub(crate) fn run(cli: Cli) -> CommandResult {
         Command::Diff(args) => diff::run(&args),
         Command::Import(args) => import::run(&args),
         Command::Export(args) => export::run(&args),
+        Command::Discover(args) => discover::run(&args),
+        Command::Drift(args) => drift::run(&args),
     }
 }
 
@@ -55,6 +59,8 @@ mod tests {
         ("chokepoints.rs", include_str!("chokepoints.rs")),
         ("diagram.rs", include_str!("diagram.rs")),
         ("diff.rs", include_str!("diff.rs")),
+        ("discover.rs", include_str!("discover.rs")),
+        ("drift.rs", include_str!("drift.rs")),
         ("export.rs", include_str!("export.rs")),
         ("exposure.rs", include_str!("exposure.rs")),
         ("import.rs", include_str!("import.rs")),

@@ -1,0 +1,13 @@
+//! Any text as a Terraform plan: a fragment that loads as a model, or an error; never a
+//! panic or a hang. Run: `cargo fuzz run -s none discover_terraform`.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    if let Ok(fragment) = gambit_discover::terraform::discover("fuzz.json", text) {
+        let loaded = gambit_model::load_str("fragment.yaml", fragment.to_yaml(), None, Default::default());
+        assert!(loaded.model.is_some(), "{:?}", loaded.diagnostics);
+    }
+});
