@@ -50,6 +50,19 @@ fn realistic_models_are_readable() {
     }
 }
 
+/// A generated 200-component enterprise (nine cloud accounts, about 600 flows): still no
+/// flow through a box and no label on a label or a box, and fewer crossings than the
+/// 2,516 pairs `dot` draws for it.
+#[test]
+fn two_hundred_components_are_readable() {
+    let f = figures_of(&gambit_model::synth::enterprise(200, 15));
+    println!("synthetic 200: {f}");
+    assert_eq!(f.through_box, 0, "{f}");
+    assert_eq!(f.label_overlaps, 0, "{f}");
+    assert_eq!(f.labels_on_boxes, 0, "{f}");
+    assert!(f.crossings < 2516, "{f}");
+}
+
 /// Graphviz `dot` on the DOT export of the same models, measured by the same code.
 /// Needs `dot` on the PATH: `cargo test -p gambit-report --test diagram_quality --
 /// --ignored --nocapture`.

@@ -1,5 +1,5 @@
-//! `gambit diagram MODEL [--format dot|mermaid|svg] [--zone ZONE] [--path N [--path-only]
-//! [--attacker A]...] [-o FILE]`: the data-flow diagram, drawn by gambit-report (SVG laid out in-process).
+//! `gambit diagram MODEL [--format dot|mermaid|svg] [--zone ZONE] [--collapse ZONE]...
+//! [--focus C [--depth N]] [--path N [--path-only] [--attacker A]...] [-o FILE]`: the data-flow diagram, drawn by gambit-report (SVG laid out in-process).
 
 use std::path::PathBuf;
 
@@ -9,6 +9,10 @@ use gambit_report::highlight::Highlight;
 
 use crate::cli::ModelArg;
 use crate::{exit, input, output};
+
+/// Above this many components and actors, an SVG collapses its largest zones: a page
+/// of more boxes cannot be read.
+const AUTO_COLLAPSE: usize = 150;
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum DiagramFormat {
@@ -29,6 +33,20 @@ pub(crate) struct DiagramArgs {
     /// with drawn faded: for large models.
     #[arg(long, value_name = "ZONE")]
     pub zone: Option<String>,
+    /// Draw this zone (with its sub-zones) as one box with counts of what it holds
+    /// (repeatable). Without it, an SVG of more than 150 components and actors collapses
+    /// its largest zones until it draws at most 150 boxes (--no-collapse keeps them all).
+    #[arg(long, value_name = "ZONE")]
+    pub collapse: Vec<String>,
+    /// Never collapse a zone on its own, however large the diagram.
+    #[arg(long, conflicts_with = "collapse")]
+    pub no_collapse: bool,
+    /// Draw only this component or actor and what lies within --depth flows of it.
+    #[arg(long, value_name = "C", conflicts_with_all = ["zone", "path_only"])]
+    pub focus: Option<String>,
+    /// With --focus: how many flows away to draw.
+    #[arg(long, value_name = "N", default_value_t = 1, requires = "focus")]
+    pub depth: usize,
     /// Highlight attack path N (1-based, in the order `gambit paths MODEL` lists them
     /// with the same --attacker flags):
     /// its components and flows in red, with numbered steps.
@@ -99,15 +117,28 @@ fn run_inner(args: &DiagramArgs) -> Result<u8, u8> {
             );
         }
     }
-    let rendered = match format_of(args) {
-        DiagramFormat::Dot => diagram::dot::render(&model, &options),
-        DiagramFormat::Mermaid => diagram::mermaid::render(&model, &options),
-        DiagramFormat::Svg => diagram::svg::render(&model, &options),
-    };
-    let text = rendered.map_err(|e| {
-        eprintln!("error: --zone: {e}");
+    let fail = |flag: &str, e: String| {
+        eprintln!("error: {flag}: {e}");
         exit::BAD_INPUT
-    })?;
+    };
+    if let Some(focus) = &args.focus {
+        let ids = diagram::views::neighbourhood(&model, focus, args.depth)
+            .map_err(|e| fail("--focus", e))?;
+        options.focus = Focus::Elements(ids);
+    }
+    let mut scene = diagram::Scene::build(&model, &options).map_err(|e| fail("--zone", e))?;
+    for zone in &args.collapse {
+        scene.collapse(zone).map_err(|e| fail("--collapse", e))?;
+    }
+    let format = format_of(args);
+    if args.collapse.is_empty() && !args.no_collapse && format == DiagramFormat::Svg {
+        scene.collapse_to(AUTO_COLLAPSE);
+    }
+    let text = match format {
+        DiagramFormat::Dot => diagram::dot::write(&scene),
+        DiagramFormat::Mermaid => diagram::mermaid::write(&scene),
+        DiagramFormat::Svg => diagram::svg::write(&scene),
+    };
     match &args.output {
         Some(path) => output::write_atomic(path, text.as_bytes()).map_err(|e| {
             eprintln!("error: cannot write {}: {e}", path.display());
