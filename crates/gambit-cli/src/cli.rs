@@ -344,6 +344,20 @@ pub(crate) struct DiagramArgs {
     /// with drawn faded: for large models.
     #[arg(long, value_name = "ZONE")]
     pub zone: Option<String>,
+    /// Draw this zone (with its sub-zones) as one box with counts of what it holds
+    /// (repeatable). Without it, an SVG of more than 150 components and actors collapses
+    /// its largest zones until it draws at most 150 boxes (--no-collapse keeps them all).
+    #[arg(long, value_name = "ZONE")]
+    pub collapse: Vec<String>,
+    /// Never collapse a zone on its own, however large the diagram.
+    #[arg(long, conflicts_with = "collapse")]
+    pub no_collapse: bool,
+    /// Draw only this component or actor and what lies within --depth flows of it.
+    #[arg(long, value_name = "C", conflicts_with_all = ["zone", "path_only"])]
+    pub focus: Option<String>,
+    /// With --focus: how many flows away to draw.
+    #[arg(long, value_name = "N", default_value_t = 1, requires = "focus")]
+    pub depth: usize,
     /// Highlight attack path N (1-based, in the order `gambit paths MODEL` lists them
     /// with the same --attacker flags):
     /// its components and flows in red, with numbered steps.

@@ -1,5 +1,5 @@
-//! `gambit diagram MODEL [--format dot|mermaid|svg] [--zone ZONE] [--path N [--path-only]
-//! [--attacker A]...] [-o FILE]`: the data-flow diagram, drawn by gambit-report (SVG laid out in-process).
+//! `gambit diagram MODEL [--format dot|mermaid|svg] [--zone ZONE] [--collapse ZONE]...
+//! [--focus C [--depth N]] [--path N [--path-only] [--attacker A]...] [-o FILE]`: the data-flow diagram, drawn by gambit-report (SVG laid out in-process).
 
 use gambit_report::diagram::{self, DiagramOptions, Focus};
 use gambit_report::highlight::Highlight;
@@ -8,6 +8,10 @@ use crate::analysis;
 use crate::cli::{DiagramArgs, DiagramFormat};
 use crate::error::{CommandResult, Failure, Outcome};
 use crate::{input, sink};
+
+/// Above this many components and actors, an SVG collapses its largest zones: a page
+/// of more boxes cannot be read.
+const AUTO_COLLAPSE: usize = 150;
 
 fn format_of(args: &DiagramArgs) -> DiagramFormat {
     if let Some(f) = args.format {
@@ -56,12 +60,25 @@ pub(crate) fn run(args: &DiagramArgs) -> CommandResult {
             );
         }
     }
-    let rendered = match format_of(args) {
-        DiagramFormat::Dot => diagram::dot::render(&model, &options),
-        DiagramFormat::Mermaid => diagram::mermaid::render(&model, &options),
-        DiagramFormat::Svg => diagram::svg::render(&model, &options),
+    let fail = |flag: &str, e: String| Failure::bad_input(format!("{flag}: {e}"));
+    if let Some(focus) = &args.focus {
+        let ids = diagram::views::neighbourhood(&model, focus, args.depth)
+            .map_err(|e| fail("--focus", e))?;
+        options.focus = Focus::Elements(ids);
+    }
+    let mut scene = diagram::Scene::build(&model, &options).map_err(|e| fail("--zone", e))?;
+    for zone in &args.collapse {
+        scene.collapse(zone).map_err(|e| fail("--collapse", e))?;
+    }
+    let format = format_of(args);
+    if args.collapse.is_empty() && !args.no_collapse && format == DiagramFormat::Svg {
+        scene.collapse_to(AUTO_COLLAPSE);
+    }
+    let text = match format {
+        DiagramFormat::Dot => diagram::dot::write(&scene),
+        DiagramFormat::Mermaid => diagram::mermaid::write(&scene),
+        DiagramFormat::Svg => diagram::svg::write(&scene),
     };
-    let text = rendered.map_err(|e| Failure::bad_input(format!("--zone: {e}")))?;
     sink::write_to(args.output.output.as_deref(), |out| {
         out.write_all(text.as_bytes())
     })?;

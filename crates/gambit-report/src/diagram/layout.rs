@@ -7,13 +7,17 @@
 //!    columns by rank, at most [`MAX_ROWS`] items a column (a crowded rank wraps into
 //!    more columns), columns centred vertically. Sizes are computed bottom-up, then
 //!    positions top-down.
-//! 3. Route: a flow is a straight line between node borders, bent into a curve when a
-//!    reverse flow exists or when it would run through a node in the same column;
-//!    labels go at the middle, slid along the curve when they would overlap.
+//! 3. Order: the placement is repeated, each column ordered by where its items' flow
+//!    partners were in the pass before (barycentres); the pass whose flows cross least
+//!    is kept.
+//! 4. Route: flows are orthogonal lines found by a shortest-path search around the node
+//!    boxes, and labels go where they overlap nothing (see [`route`]).
 //!
 //! Everything is deterministic: ties break on the scene's sorted order.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
+
+pub mod route;
 
 use super::Scene;
 
@@ -50,14 +54,17 @@ impl Rect {
         (self.x + self.w / 2.0, self.y + self.h / 2.0)
     }
 
-    fn contains(&self, p: (f64, f64), margin: f64) -> bool {
-        p.0 > self.x - margin
-            && p.0 < self.x + self.w + margin
-            && p.1 > self.y - margin
-            && p.1 < self.y + self.h + margin
+    /// The rectangle with `by` added on every side.
+    pub fn grown(&self, by: f64) -> Rect {
+        Rect {
+            x: self.x - by,
+            y: self.y - by,
+            w: self.w + 2.0 * by,
+            h: self.h + 2.0 * by,
+        }
     }
 
-    fn overlaps(&self, o: &Rect) -> bool {
+    pub fn overlaps(&self, o: &Rect) -> bool {
         self.x < o.x + o.w && o.x < self.x + self.w && self.y < o.y + o.h && o.y < self.y + self.h
     }
 }
@@ -67,8 +74,9 @@ impl Rect {
 pub struct EdgeGeom {
     /// SVG path data from the source border to the target border.
     pub path: String,
-    /// The label's box (its text lines are centred in it).
-    pub label: Rect,
+    /// The label's box (its text lines are centred in it); `None` when no place was
+    /// free, and the label shows only in the flow's tooltip.
+    pub label: Option<Rect>,
     pub lines: Vec<String>,
 }
 
@@ -119,13 +127,51 @@ pub fn edge_lines(edge: &super::Edge) -> Vec<String> {
     lines
 }
 
-/// Lays the scene out twice: the second pass orders each column by where the items'
-/// flow partners ended up in the first (the barycentre heuristic), which removes most
-/// crossings that the id order left.
+/// Places the scene, then again [`SWEEPS`] times, each pass ordering every column by
+/// where the items' flow partners ended up in the pass before (the barycentre
+/// heuristic); routes the flows of the placement with the fewest crossings.
 pub fn layout(scene: &Scene) -> Layout {
-    let first = layout_pass(scene, None);
-    let pull = neighbour_y(scene, &first.nodes);
-    layout_pass(scene, Some(&pull))
+    let mut placed = layout_pass(scene, None);
+    let mut best_crossings = straight_crossings(scene, &placed.nodes);
+    let mut best = placed.clone();
+    for _ in 0..SWEEPS {
+        let pull = neighbour_y(scene, &placed.nodes);
+        placed = layout_pass(scene, Some(&pull));
+        let crossings = straight_crossings(scene, &placed.nodes);
+        if crossings < best_crossings {
+            best_crossings = crossings;
+            best = placed.clone();
+        }
+    }
+    best.edges = route_flows(scene, &best.nodes, &best.zones);
+    best
+}
+
+/// Barycentre sweeps after the first placement; the placement whose flows, drawn as
+/// straight lines, cross least is routed.
+const SWEEPS: usize = 4;
+
+/// Pairs of flows that would cross if drawn as straight lines between node centres: a
+/// cheap stand-in for the crossings of the routed diagram, to compare placements.
+fn straight_crossings(scene: &Scene, nodes: &[Rect]) -> usize {
+    let lines: Vec<((f64, f64), (f64, f64))> = scene
+        .edges
+        .iter()
+        .filter(|e| e.from != e.to)
+        .map(|e| (nodes[e.from].center(), nodes[e.to].center()))
+        .collect();
+    let orient = |a: (f64, f64), b: (f64, f64), c: (f64, f64)| {
+        ((b.0 - a.0) * (c.1 - a.1) - (b.1 - a.1) * (c.0 - a.0)).signum()
+    };
+    let mut count = 0;
+    for (i, &(p, q)) in lines.iter().enumerate() {
+        for &(r, s) in &lines[i + 1..] {
+            if orient(p, q, r) * orient(p, q, s) < 0.0 && orient(r, s, p) * orient(r, s, q) < 0.0 {
+                count += 1;
+            }
+        }
+    }
+    count
 }
 
 /// For each node, the mean vertical centre of the nodes it exchanges flows with (its
@@ -218,14 +264,13 @@ fn layout_pass(scene: &Scene, pull: Option<&[f64]>) -> Layout {
     let width = (root_w + 2.0 * MARGIN).max(MIN_WIDTH);
     let legend_y = origin.1 + root_h + MARGIN / 2.0;
     let height = legend_y + LEGEND_H;
-    let edges = route(scene, &nodes, &zones);
     Layout {
         width,
         height,
         node_w,
         nodes,
         zones,
-        edges,
+        edges: Vec::new(),
         legend_y,
     }
 }
@@ -480,112 +525,13 @@ fn fmt(v: f64) -> String {
     }
 }
 
-/// Where a ray from the centre of `r` towards `p` leaves the rectangle.
-fn border(r: &Rect, p: (f64, f64)) -> (f64, f64) {
-    let (cx, cy) = r.center();
-    let (dx, dy) = (p.0 - cx, p.1 - cy);
-    if dx.abs() < 1e-9 && dy.abs() < 1e-9 {
-        return (cx, cy);
-    }
-    let tx = if dx.abs() < 1e-9 {
-        f64::INFINITY
-    } else {
-        (r.w / 2.0) / dx.abs()
-    };
-    let ty = if dy.abs() < 1e-9 {
-        f64::INFINITY
-    } else {
-        (r.h / 2.0) / dy.abs()
-    };
-    let t = tx.min(ty).min(1.0);
-    (cx + dx * t, cy + dy * t)
-}
-
-fn quad(a: (f64, f64), c: (f64, f64), b: (f64, f64), t: f64) -> (f64, f64) {
-    let u = 1.0 - t;
-    (
-        u * u * a.0 + 2.0 * u * t * c.0 + t * t * b.0,
-        u * u * a.1 + 2.0 * u * t * c.1 + t * t * b.1,
-    )
-}
-
-/// Rectangles bucketed by grid cell, so routing asks only about nearby ones and stays
-/// linear in the number of flows however large the model.
-struct Grid {
-    cell: f64,
-    cells: std::collections::HashMap<(i64, i64), Vec<usize>>,
-    rects: Vec<Rect>,
-}
-
-impl Grid {
-    const CELL: f64 = 160.0;
-
-    fn new() -> Self {
-        Grid {
-            cell: Self::CELL,
-            cells: Default::default(),
-            rects: Vec::new(),
-        }
-    }
-
-    fn span(&self, r: &Rect, margin: f64) -> impl Iterator<Item = (i64, i64)> + use<> {
-        let c = self.cell;
-        let (x0, x1) = (
-            ((r.x - margin) / c).floor() as i64,
-            ((r.x + r.w + margin) / c).floor() as i64,
-        );
-        let (y0, y1) = (
-            ((r.y - margin) / c).floor() as i64,
-            ((r.y + r.h + margin) / c).floor() as i64,
-        );
-        (x0..=x1).flat_map(move |x| (y0..=y1).map(move |y| (x, y)))
-    }
-
-    fn insert(&mut self, r: Rect) -> usize {
-        let id = self.rects.len();
-        for key in self.span(&r, 0.0).collect::<Vec<_>>() {
-            self.cells.entry(key).or_default().push(id);
-        }
-        self.rects.push(r);
-        id
-    }
-
-    /// Whether `p` lies within `margin` of a rectangle other than those in `skip`.
-    fn hits(&self, p: (f64, f64), margin: f64, skip: &[usize]) -> bool {
-        let probe = Rect {
-            x: p.0,
-            y: p.1,
-            w: 0.0,
-            h: 0.0,
-        };
-        self.span(&probe, margin).any(|key| {
-            self.cells.get(&key).is_some_and(|ids| {
-                ids.iter()
-                    .any(|&i| !skip.contains(&i) && self.rects[i].contains(p, margin))
-            })
-        })
-    }
-
-    fn overlaps(&self, r: &Rect) -> bool {
-        self.span(r, 0.0).any(|key| {
-            self.cells
-                .get(&key)
-                .is_some_and(|ids| ids.iter().any(|&i| self.rects[i].overlaps(r)))
-        })
-    }
-}
-
-fn route(scene: &Scene, nodes: &[Rect], zones: &[Rect]) -> Vec<EdgeGeom> {
-    let pairs: HashSet<(usize, usize)> = scene.edges.iter().map(|e| (e.from, e.to)).collect();
-    // Node ids equal their grid ids: nodes go in first, in order.
-    let mut obstacles = Grid::new();
+/// Routes every flow around the node boxes, then places its label (see [`route`]).
+fn route_flows(scene: &Scene, nodes: &[Rect], zones: &[Rect]) -> Vec<EdgeGeom> {
+    let mut router = route::Router::new(nodes);
+    // Labels keep off nodes, zone titles and each other.
+    let mut taken = route::Grid::default();
     for r in nodes {
-        obstacles.insert(*r);
-    }
-    // Labels keep off nodes and zone titles.
-    let mut taken = Grid::new();
-    for r in nodes {
-        taken.insert(*r);
+        taken.insert(r.grown(4.0));
     }
     for z in zones {
         taken.insert(Rect {
@@ -596,116 +542,60 @@ fn route(scene: &Scene, nodes: &[Rect], zones: &[Rect]) -> Vec<EdgeGeom> {
         });
     }
     let mut out = Vec::with_capacity(scene.edges.len());
-    // Several flows between the same two nodes fan out.
-    let mut seen_pairs: std::collections::HashMap<(usize, usize), usize> = Default::default();
     for e in &scene.edges {
         let lines = edge_lines(e);
         let label_w = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as f64
             * SMALL_CHAR
             + if e.encrypted { 22.0 } else { 12.0 };
         let label_h = lines.len() as f64 * LABEL_LINE + 6.0;
-        let (a_rect, b_rect) = (nodes[e.from], nodes[e.to]);
-        if e.from == e.to {
-            let r = a_rect;
-            let (x, y) = (r.x + r.w, r.y);
-            let path = format!(
-                "M{} {} C{} {} {} {} {} {}",
-                fmt(x),
-                fmt(y + r.h * 0.3),
-                fmt(x + 50.0),
-                fmt(y - 20.0),
-                fmt(x + 50.0),
-                fmt(y + r.h + 20.0),
-                fmt(x),
-                fmt(y + r.h * 0.7)
-            );
-            let label = Rect {
-                x: x + 40.0,
-                y: y + r.h / 2.0 - label_h / 2.0,
-                w: label_w,
-                h: label_h,
-            };
-            taken.insert(label);
-            out.push(EdgeGeom { path, label, lines });
-            continue;
-        }
-        let a = a_rect.center();
-        let b = b_rect.center();
-        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
-        let len = (dx * dx + dy * dy).sqrt().max(1.0);
-        let normal = (-dy / len, dx / len);
-        let nth = seen_pairs
-            .entry((e.from.min(e.to), e.from.max(e.to)))
-            .or_insert(0);
-        let mut bend = 0.0;
-        if pairs.contains(&(e.to, e.from)) || *nth > 0 {
-            bend += 22.0 * (*nth as f64 + 1.0);
-        }
-        *nth += 1;
-        let mid = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
-        let ctrl_for = |bend: f64| (mid.0 + normal.0 * bend * 2.0, mid.1 + normal.1 * bend * 2.0);
-        // Bend away from nodes the line would cross: the least bend that clears them all.
-        let ends = [e.from, e.to];
-        let clear = |bend: f64| {
-            let c = ctrl_for(bend);
-            (1..24).all(|k| !obstacles.hits(quad(a, c, b, k as f64 / 24.0), 6.0, &ends))
-        };
-        if !clear(bend) {
-            let found = [30.0, -30.0, 60.0, -60.0, 95.0, -95.0, 140.0, -140.0]
-                .into_iter()
-                .map(|extra| bend + extra)
-                .find(|&b| clear(b));
-            bend = found.unwrap_or(bend);
-        }
-        let ctrl = ctrl_for(bend);
-        let start = border(&a_rect, ctrl);
-        let end = border(&b_rect, ctrl);
-        let path = if bend == 0.0 {
-            format!(
-                "M{} {} L{} {}",
-                fmt(start.0),
-                fmt(start.1),
-                fmt(end.0),
-                fmt(end.1)
-            )
+        let (path, label) = if e.from == e.to {
+            self_loop(nodes[e.from], label_w, label_h)
         } else {
-            format!(
-                "M{} {} Q{} {} {} {}",
-                fmt(start.0),
-                fmt(start.1),
-                fmt(ctrl.0),
-                fmt(ctrl.1),
-                fmt(end.0),
-                fmt(end.1)
-            )
+            let points = router.route(e.from, e.to, nodes[e.from], nodes[e.to]);
+            let label = route::place_label(&points, label_w, label_h, &taken);
+            (polyline(&points), label)
         };
-        let mut label = None;
-        for t in [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78] {
-            let p = quad(start, ctrl, end, t);
-            let r = Rect {
-                x: p.0 - label_w / 2.0,
-                y: p.1 - label_h / 2.0,
-                w: label_w,
-                h: label_h,
-            };
-            if !taken.overlaps(&r) {
-                label = Some(r);
-                break;
-            }
+        if let Some(r) = label {
+            taken.insert(r);
         }
-        let label = label.unwrap_or_else(|| {
-            let p = quad(start, ctrl, end, 0.5);
-            Rect {
-                x: p.0 - label_w / 2.0,
-                y: p.1 - label_h / 2.0,
-                w: label_w,
-                h: label_h,
-            }
-        });
-        taken.insert(label);
         out.push(EdgeGeom { path, label, lines });
     }
     out
+}
+
+/// A flow from a node to itself: a loop off the node's right side.
+fn self_loop(r: Rect, label_w: f64, label_h: f64) -> (String, Option<Rect>) {
+    let (x, y) = (r.x + r.w, r.y);
+    let path = format!(
+        "M{} {} C{} {} {} {} {} {}",
+        fmt(x),
+        fmt(y + r.h * 0.3),
+        fmt(x + 40.0),
+        fmt(y + r.h * 0.1),
+        fmt(x + 40.0),
+        fmt(y + r.h * 0.9),
+        fmt(x),
+        fmt(y + r.h * 0.7)
+    );
+    let label = Rect {
+        x: x + 34.0,
+        y: y + r.h / 2.0 - label_h / 2.0,
+        w: label_w,
+        h: label_h,
+    };
+    (path, Some(label))
+}
+
+/// SVG path data for a route's corner points.
+fn polyline(points: &[(f64, f64)]) -> String {
+    let mut d = String::new();
+    for (i, p) in points.iter().enumerate() {
+        d.push_str(if i == 0 { "M" } else { " L" });
+        d.push_str(&fmt(p.0));
+        d.push(' ');
+        d.push_str(&fmt(p.1));
+    }
+    d
 }
 
 pub(crate) fn num(v: f64) -> String {

@@ -7,6 +7,7 @@ pub mod dot;
 pub mod layout;
 pub mod mermaid;
 pub mod svg;
+pub mod views;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

@@ -179,7 +179,9 @@ fn write_flows(out: &mut String, scene: &Scene, lay: &Layout) {
             )),
             geom.path,
         );
-        write_flow_label(out, edge.encrypted, geom.label, &geom.lines);
+        if let Some(label) = geom.label {
+            write_flow_label(out, edge.encrypted, label, &geom.lines);
+        }
         out.push_str("</g>\n");
     }
     out.push_str("</g>\n");
