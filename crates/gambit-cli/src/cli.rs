@@ -94,6 +94,9 @@ pub(crate) enum Command {
     /// choke points.
     Diff(crate::commands::diff::DiffArgs),
     // --- end report commands ---
+    /// Scanner findings matched to the model's components and ranked by whether they lie
+    /// on an attack path to a crown jewel; unmatched ones listed with the reason.
+    Findings(crate::commands::findings::FindingsArgs),
 }
 
 /// The model to read, shared by every command that reads one.

@@ -13,7 +13,11 @@ fn a_truncated_file_is_an_error_at_its_line_and_column() {
     let err = read("{\"SchemaVersion\": 2,\n \"Results\": [{\"Target\": \"x\",\n").unwrap_err();
     assert_eq!(err.file, "scan.json");
     assert_eq!(err.position, Some((3, 0)));
-    assert!(err.to_string().starts_with("scan.json:3:0: EOF while parsing"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("scan.json:3:0: not valid JSON: EOF while parsing"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -30,7 +34,12 @@ fn a_document_of_no_known_format_says_which_formats_are_known() {
     assert!(err.message.contains("SARIF 2.1.0"), "{err}");
     assert!(read("[1, 2]").is_err());
     assert!(read("").is_err());
-    assert!(read("{\"bomFormat\": \"SPDX\"}").unwrap_err().message.contains("not CycloneDX"));
+    assert!(
+        read("{\"bomFormat\": \"SPDX\"}")
+            .unwrap_err()
+            .message
+            .contains("not CycloneDX")
+    );
 }
 
 #[test]
@@ -41,7 +50,8 @@ fn trailing_garbage_after_the_document_is_an_error() {
 
 #[test]
 fn null_lists_are_empty_lists() {
-    let p = read(r#"{"ArtifactName":"a","Results":[{"Target":"t","Vulnerabilities":null}]}"#).unwrap();
+    let p =
+        read(r#"{"ArtifactName":"a","Results":[{"Target":"t","Vulnerabilities":null}]}"#).unwrap();
     assert!(p.findings.is_empty());
 }
 
@@ -61,7 +71,11 @@ fn long_lists_and_strings_are_capped() {
 
 #[test]
 fn deep_nesting_is_refused_without_exhausting_the_stack() {
-    let deep = format!("{{\"runs\": {}{}}}", "[".repeat(100_000), "]".repeat(100_000));
+    let deep = format!(
+        "{{\"runs\": {}{}}}",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
     let err = read(&deep).unwrap_err();
     assert!(err.position.is_some(), "{err}");
     let deep_components = format!(
@@ -74,7 +88,9 @@ fn deep_nesting_is_refused_without_exhausting_the_stack() {
 #[test]
 fn binary_garbage_is_an_error() {
     let mut parsed = Parsed::default();
-    let bytes: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+    let bytes: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
     assert!(parsed.read(&bytes[..], "garbage.bin").is_err());
 }
 
@@ -84,5 +100,9 @@ fn a_missing_file_names_the_file() {
     let err = parsed
         .read_path(std::path::Path::new("/nonexistent/scan.json"), false)
         .unwrap_err();
-    assert!(err.to_string().starts_with("/nonexistent/scan.json: cannot read"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("/nonexistent/scan.json: cannot read"),
+        "{err}"
+    );
 }

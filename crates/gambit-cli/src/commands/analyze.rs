@@ -11,7 +11,7 @@ use gambit_model::{Diagnostic, Loaded, Model, SourceMap};
 use gambit_rules::{Analysis, CustomRules, Options, Report, Scoring, Threat};
 
 use crate::cli::ModelArg;
-use crate::{exit, input, output, render};
+use crate::{exit, output, render};
 
 /// Options every threat-analysis command shares.
 #[derive(Args, Clone)]
@@ -22,6 +22,8 @@ pub(crate) struct ThreatOptions {
     /// The date acceptances are checked against (default: today, UTC).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = gambit_rules::parse_date)]
     pub today: Option<Date>,
+    #[command(flatten)]
+    pub findings: crate::commands::findings::FindingsFlags,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -228,7 +230,7 @@ pub(crate) fn analyse(
     opts: &ThreatOptions,
     scoring: Scoring,
 ) -> Result<Analysed, u8> {
-    let (loaded, model) = input::model_or_exit(model_arg)?;
+    let (loaded, model) = crate::commands::findings::model_or_exit(model_arg, &opts.findings)?;
     let extra = match &opts.rules {
         Some(path) => Some(load_rules_file(path, model_arg.max_size)?),
         None => None,

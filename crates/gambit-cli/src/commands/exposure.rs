@@ -6,12 +6,14 @@ use gambit_graph::Analysis;
 
 use super::paths::{AttackerArgs, PlainFormat, parse_attackers};
 use crate::cli::ModelArg;
-use crate::{exit, input, output};
+use crate::{exit, output};
 
 #[derive(Args, Clone)]
 pub(crate) struct ExposureArgs {
     #[command(flatten)]
     pub model: ModelArg,
+    #[command(flatten)]
+    pub findings: super::findings::FindingsFlags,
     #[command(flatten)]
     pub attackers: AttackerArgs,
     #[arg(long, value_enum, default_value_t = PlainFormat::Text)]
@@ -20,7 +22,7 @@ pub(crate) struct ExposureArgs {
 
 pub(crate) fn run(args: &ExposureArgs) -> u8 {
     let inner = || -> Result<u8, u8> {
-        let (_loaded, model) = input::model_or_exit(&args.model)?;
+        let (_loaded, model) = super::findings::model_or_exit(&args.model, &args.findings)?;
         let attackers = parse_attackers(&model, &args.attackers)?;
         let analysis = Analysis::run(&model, &attackers);
         let exposure = analysis.exposure();

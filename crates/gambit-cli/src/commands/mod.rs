@@ -19,6 +19,7 @@ pub(crate) mod tree;
 pub(crate) mod diagram;
 pub(crate) mod diff;
 // --- end report command modules ---
+pub(crate) mod findings;
 
 use crate::cli::{Cli, Command};
 
@@ -48,5 +49,6 @@ pub(crate) fn run(cli: Cli) -> u8 {
         Command::Diagram(args) => diagram::run(&args),
         Command::Diff(args) => diff::run(&args),
         // --- end report commands ---
+        Command::Findings(args) => findings::run(&args),
     }
 }

@@ -7,7 +7,7 @@ use gambit_graph::{Analysis, AttackPath};
 use gambit_model::{AttackerSpec, Model};
 
 use crate::cli::ModelArg;
-use crate::{exit, input, output};
+use crate::{exit, output};
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum GraphFormat {
@@ -36,6 +36,8 @@ pub(crate) struct AttackerArgs {
 pub(crate) struct PathsArgs {
     #[command(flatten)]
     pub model: ModelArg,
+    #[command(flatten)]
+    pub findings: super::findings::FindingsFlags,
     #[command(flatten)]
     pub attackers: AttackerArgs,
     /// Only goals on this asset (read, write, admin on a component storing it).
@@ -86,7 +88,7 @@ pub(crate) fn run(args: &PathsArgs) -> u8 {
 }
 
 fn run_inner(args: &PathsArgs) -> Result<u8, u8> {
-    let (_loaded, model) = input::model_or_exit(&args.model)?;
+    let (_loaded, model) = super::findings::model_or_exit(&args.model, &args.findings)?;
     let attackers = parse_attackers(&model, &args.attackers)?;
     let to = match &args.to {
         Some(id) => Some(vec![parse_asset(&model, "--to", id)?]),

@@ -60,10 +60,13 @@ impl FindingsError {
         let position = (e.line() > 0).then(|| (e.line(), e.column()));
         // serde_json appends " at line L column C"; the position is shown in front instead.
         let text = e.to_string();
-        let message = match text.rfind(" at line ") {
+        let mut message = match text.rfind(" at line ") {
             Some(at) if position.is_some() => text[..at].to_owned(),
             _ => text,
         };
+        if e.is_syntax() || e.is_eof() {
+            message = format!("not valid JSON: {message}");
+        }
         FindingsError {
             file: file.to_owned(),
             position,
