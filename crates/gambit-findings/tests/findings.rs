@@ -528,3 +528,23 @@ fn the_blast_radius_of_a_vulnerability_joins_every_component_that_has_it() {
         gambit_findings::blast::vulnerability_blast_radius(&a.model, "CVE-1999-0001").is_none()
     );
 }
+
+#[test]
+fn the_documented_effect_table_is_the_one_in_the_code() {
+    let doc = include_str!("../../../docs/findings.md");
+    for (effect, cwes) in gambit_findings::effect::CWE_EFFECTS {
+        let row = doc
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{effect}` |")))
+            .unwrap_or_else(|| panic!("docs/findings.md has no row for {effect}"));
+        let documented: BTreeSet<u32> = row
+            .split('|')
+            .nth(2)
+            .unwrap()
+            .split(',')
+            .map(|c| c.trim().parse().unwrap())
+            .collect();
+        let coded: BTreeSet<u32> = cwes.iter().copied().collect();
+        assert_eq!(documented, coded, "{effect}");
+    }
+}
