@@ -7,7 +7,7 @@ use std::path::Path;
 use gambit_model::{AssetId, AttackerSpec, Diagnostic, Loaded, Model, SourceMap};
 use gambit_rules::{CustomRules, Options, Scoring, ThreatAnalysis};
 
-use crate::cli::{AttackerArgs, ModelArg, ThreatOptions};
+use crate::cli::{AttackerArgs, FindingsFlags, ModelArg, ThreatOptions};
 use crate::error::Failure;
 use crate::progress::Progress;
 use crate::{input, render};
@@ -27,9 +27,7 @@ pub(crate) fn threats(
     scoring: Scoring,
     progress: &Progress,
 ) -> Result<Analyzed, Failure> {
-    let (loaded, model) = progress
-        .suspend(|| input::model_or_exit(model_arg))
-        .map_err(Failure::reported)?;
+    let (loaded, model) = progress.suspend(|| model_with_findings(model_arg, &opts.findings))?;
     let extra = match &opts.rules {
         Some(path) => Some(progress.suspend(|| load_rules_file(path, model_arg.max_size))?),
         None => None,
@@ -114,4 +112,31 @@ pub(crate) fn asset(model: &Model, flag: &str, id: &str) -> Result<AssetId, Fail
                 .unwrap_or_default();
         Failure::bad_input(format!("{flag} {id}: not an asset of the model{hint}"))
     })
+}
+
+/// The model a command names, with the scanner findings of `flags` added to its
+/// components as vulnerabilities (exit 2 when a findings file cannot be used).
+pub(crate) fn model_with_findings(
+    arg: &ModelArg,
+    flags: &FindingsFlags,
+) -> Result<(Loaded, Model), Failure> {
+    let (loaded, model) = input::model_or_exit(arg).map_err(Failure::reported)?;
+    if flags.files.is_empty() {
+        return Ok((loaded, model));
+    }
+    Ok((loaded, apply_findings(&model, flags)?.model))
+}
+
+/// Reads the findings of `flags` and matches them to the model's components.
+pub(crate) fn apply_findings(
+    model: &Model,
+    flags: &FindingsFlags,
+) -> Result<gambit_findings::Applied, Failure> {
+    let options = gambit_findings::Options {
+        files: flags.files.clone(),
+        kev: flags.kev.clone(),
+        epss: flags.epss.clone(),
+        progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    };
+    gambit_findings::apply(model, &options).map_err(|e| Failure::bad_input(e.to_string()))
 }

@@ -97,6 +97,9 @@ pub(crate) enum Command {
     /// What changed between two versions of a model: threats, attack paths, exposure,
     /// choke points.
     Diff(DiffArgs),
+    /// Scanner findings matched to the model's components and ranked by whether they lie
+    /// on an attack path to a crown jewel; unmatched ones listed with the reason.
+    Findings(FindingsArgs),
     // --- end report commands ---
     /// Convert another tool's model (Threagile, Threat Dragon, pytm, OTM) to a Gambit model.
     Import(ImportArgs),
@@ -146,6 +149,8 @@ pub(crate) struct ThreatOptions {
     /// The date acceptances are checked against (default: today, UTC).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = gambit_rules::parse_date)]
     pub today: Option<Date>,
+    #[command(flatten)]
+    pub findings: FindingsFlags,
 }
 
 /// Attacker flags shared by the graph commands.
@@ -280,6 +285,8 @@ pub(crate) struct PathsArgs {
     pub k: usize,
     #[arg(long, value_enum, default_value_t = GraphFormat::Text)]
     pub format: GraphFormat,
+    #[command(flatten)]
+    pub findings: FindingsFlags,
 }
 
 #[derive(Args, Clone)]
@@ -290,6 +297,8 @@ pub(crate) struct ExposureArgs {
     pub attackers: AttackerArgs,
     #[arg(long, value_enum, default_value_t = PlainFormat::Text)]
     pub format: PlainFormat,
+    #[command(flatten)]
+    pub findings: FindingsFlags,
 }
 
 #[derive(Args, Clone)]
@@ -297,7 +306,13 @@ pub(crate) struct BlastRadiusArgs {
     #[command(flatten)]
     pub model: ModelArg,
     /// The component the attacker executes code on.
-    pub component: String,
+    #[arg(required_unless_present = "vuln", conflicts_with = "vuln")]
+    pub component: Option<String>,
+    /// A vulnerability id (e.g. a CVE): every component where it is open is compromised.
+    #[arg(long, value_name = "ID")]
+    pub vuln: Option<String>,
+    #[command(flatten)]
+    pub findings: FindingsFlags,
     #[arg(long, value_enum, default_value_t = PlainFormat::Text)]
     pub format: PlainFormat,
 }
@@ -310,6 +325,8 @@ pub(crate) struct ChokepointsArgs {
     pub attackers: AttackerArgs,
     #[arg(long, value_enum, default_value_t = PlainFormat::Text)]
     pub format: PlainFormat,
+    #[command(flatten)]
+    pub findings: FindingsFlags,
 }
 
 #[derive(Args, Clone)]
@@ -527,4 +544,45 @@ pub(crate) struct DriftArgs {
     pub kubernetes: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = PlainFormat::Text)]
     pub format: PlainFormat,
+}
+
+/// Scanner findings to add to the model (see docs/findings.md).
+#[derive(Args, Clone, Default)]
+pub(crate) struct FindingsFlags {
+    /// A scanner's findings: SARIF 2.1.0, Trivy or Grype JSON, CycloneDX JSON with
+    /// vulnerabilities, or OpenVEX (format detected from content; repeatable).
+    #[arg(long = "findings", value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// CISA's known_exploited_vulnerabilities.json, for findings that do not say.
+    #[arg(long, value_name = "FILE")]
+    pub kev: Option<PathBuf>,
+    /// FIRST's EPSS scores CSV, for findings that do not say.
+    #[arg(long, value_name = "FILE")]
+    pub epss: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FindingsFormat {
+    /// The headline, then one line per finding, then the unmatched ones.
+    Text,
+    /// The document of the CLI contract: summary, findings, unmatched.
+    Json,
+    /// One row per finding, for spreadsheets and trackers.
+    Csv,
+    /// SARIF 2.1.0 for code scanning, the rank as level.
+    Sarif,
+}
+
+#[derive(Args, Clone)]
+pub(crate) struct FindingsArgs {
+    #[command(flatten)]
+    pub model: ModelArg,
+    #[command(flatten)]
+    pub findings: FindingsFlags,
+    #[command(flatten)]
+    pub attackers: AttackerArgs,
+    #[arg(long, value_enum, default_value_t = FindingsFormat::Text)]
+    pub format: FindingsFormat,
+    #[command(flatten)]
+    pub output: OutputArg,
 }

@@ -196,6 +196,9 @@ pub struct Component {
     pub software: Vec<Software>,
     #[schemars(default)]
     pub vulnerabilities: Vec<Vulnerability>,
+    /// Where scanners see this component, so their findings land on it (docs/findings.md).
+    #[schemars(default)]
+    pub artifacts: Vec<Artifact>,
     pub encrypted_at_rest: Option<Spanned<bool>>,
     /// What it demands of callers. Default: derived from its inbound flows.
     pub authentication: Option<Spanned<Authentication>>,
@@ -215,6 +218,22 @@ pub struct Software {
     pub version: Option<Spanned<String>>,
     pub purl: Option<Spanned<String>>,
     pub cpe: Option<Spanned<String>>,
+}
+
+/// One place a scanner sees a component; exactly one key.
+#[derive(Clone, Debug, Default, JsonSchema)]
+#[schemars(extend("patternProperties" = {"^x-": true}, "additionalProperties" = false, "minProperties" = 1))]
+pub struct Artifact {
+    /// A container image, `registry/repository`, optionally with `:tag` or `@sha256:digest`.
+    pub image: Option<Spanned<String>>,
+    /// A source repository, e.g. `github.com/acme/orders`.
+    pub repository: Option<Spanned<String>>,
+    /// A source path prefix, e.g. `services/orders/`, for SARIF artifact locations.
+    pub path: Option<Spanned<String>>,
+    /// A package URL (`pkg:npm/left-pad`, any version unless one is given) or a bare package name.
+    pub package: Option<Spanned<String>>,
+    #[schemars(skip)]
+    pub span: Span,
 }
 
 #[derive(Clone, Debug, Default, JsonSchema)]

@@ -521,6 +521,10 @@ fn component(d: &mut Decoder<'_>, node: &Node) -> Option<Component> {
             .get("vulnerabilities")
             .map(|n| d.list(n, vulnerability))
             .unwrap_or_default(),
+        artifacts: f
+            .get("artifacts")
+            .map(|n| d.list(n, artifact))
+            .unwrap_or_default(),
         encrypted_at_rest: f.get("encrypted_at_rest").and_then(|n| d.boolean(n)),
         authentication: f.get("authentication").and_then(|n| d.vocab(n)),
         managed: f.get("managed").and_then(|n| d.boolean(n)),
@@ -547,6 +551,19 @@ fn software(d: &mut Decoder<'_>, node: &Node) -> Option<Software> {
     }
     f.finish(d);
     name.map(|_| s)
+}
+
+fn artifact(d: &mut Decoder<'_>, node: &Node) -> Option<Artifact> {
+    let mut f = d.map(node, "an artifact")?;
+    let a = Artifact {
+        image: f.get("image").and_then(|n| d.string(n)),
+        repository: f.get("repository").and_then(|n| d.string(n)),
+        path: f.get("path").and_then(|n| d.string(n)),
+        package: f.get("package").and_then(|n| d.string(n)),
+        span: f.span,
+    };
+    f.finish(d);
+    Some(a)
 }
 
 fn vulnerability(d: &mut Decoder<'_>, node: &Node) -> Option<Vulnerability> {

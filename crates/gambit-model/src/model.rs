@@ -118,6 +118,22 @@ pub struct Model {
 }
 
 impl Model {
+    /// A copy of this model with `added` vulnerabilities appended to their components
+    /// (scanner findings, for instance). The model itself stays as it is: analyses hold
+    /// references into it.
+    pub fn with_vulnerabilities(
+        &self,
+        added: impl IntoIterator<Item = (ComponentId, Vulnerability)>,
+    ) -> Model {
+        let mut model = self.clone();
+        for (component, vulnerability) in added {
+            model.components[component.index()]
+                .vulnerabilities
+                .push(vulnerability);
+        }
+        model
+    }
+
     /// The element with this id, in any section.
     pub fn lookup(&self, id: &str) -> Option<ElementId> {
         self.ids.get(id).copied()
@@ -278,6 +294,8 @@ pub struct Component {
     pub controls: Vec<String>,
     pub software: Vec<Software>,
     pub vulnerabilities: Vec<Vulnerability>,
+    /// Where scanners see it (images, repositories, paths, packages).
+    pub artifacts: Vec<Artifact>,
     pub encrypted_at_rest: bool,
     /// What it demands of callers: as written, or derived from its inbound flows' own
     /// authentication (revision 1; see `effective_authentication`).
@@ -335,6 +353,19 @@ pub struct Software {
     pub version: Option<String>,
     pub purl: Option<String>,
     pub cpe: Option<String>,
+}
+
+/// One place a scanner sees a component, from `artifacts:`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Artifact {
+    /// `registry/repository`, optionally with `:tag` or `@sha256:digest`.
+    Image(String),
+    /// A source repository such as `github.com/acme/orders`.
+    Repository(String),
+    /// A source path prefix such as `services/orders/`.
+    Path(String),
+    /// A package URL or a bare package name.
+    Package(String),
 }
 
 #[derive(Clone, Debug)]

@@ -531,6 +531,11 @@ impl Resolver<'_> {
                         .iter()
                         .map(|v| self.vulnerability(v))
                         .collect(),
+                    artifacts: c
+                        .artifacts
+                        .iter()
+                        .filter_map(|a| self.artifact(a))
+                        .collect(),
                     encrypted_at_rest: c.encrypted_at_rest.as_ref().is_some_and(|v| v.value),
                     authentication: c
                         .authentication
@@ -716,6 +721,40 @@ impl Resolver<'_> {
             ))
         }));
         self.diags.push(d);
+    }
+
+    /// An artifact names exactly one place: an image, a repository, a path or a package.
+    fn artifact(&mut self, a: &ast::Artifact) -> Option<Artifact> {
+        let given: Vec<Artifact> = [
+            a.image.as_ref().map(|v| Artifact::Image(v.value.clone())),
+            a.repository
+                .as_ref()
+                .map(|v| Artifact::Repository(v.value.clone())),
+            a.path.as_ref().map(|v| Artifact::Path(v.value.clone())),
+            a.package
+                .as_ref()
+                .map(|v| Artifact::Package(v.value.clone())),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if given.len() == 1 {
+            return given.into_iter().next();
+        }
+        self.error(
+            Diagnostic::error(
+                "invalid-artifact",
+                "an artifact names exactly one of image, repository, path or package",
+            )
+            .at(a.span)
+            .label(if given.is_empty() {
+                "names none"
+            } else {
+                "names more than one"
+            })
+            .help("write one entry per artifact, e.g. `- {image: ghcr.io/acme/orders}`"),
+        );
+        None
     }
 
     fn vulnerability(&mut self, v: &ast::Vulnerability) -> Vulnerability {

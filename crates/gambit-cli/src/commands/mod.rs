@@ -11,6 +11,7 @@ mod discover;
 mod drift;
 mod export;
 mod exposure;
+mod findings;
 mod import;
 mod init;
 mod paths;
@@ -44,6 +45,7 @@ pub(crate) fn run(cli: Cli) -> CommandResult {
         Command::Diff(args) => diff::run(&args),
         Command::Import(args) => import::run(&args),
         Command::Export(args) => export::run(&args),
+        Command::Findings(args) => findings::run(&args),
         Command::Discover(args) => discover::run(&args),
         Command::Drift(args) => drift::run(&args),
     }
@@ -63,6 +65,7 @@ mod tests {
         ("drift.rs", include_str!("drift.rs")),
         ("export.rs", include_str!("export.rs")),
         ("exposure.rs", include_str!("exposure.rs")),
+        ("findings.rs", include_str!("findings.rs")),
         ("import.rs", include_str!("import.rs")),
         ("init.rs", include_str!("init.rs")),
         ("paths.rs", include_str!("paths.rs")),

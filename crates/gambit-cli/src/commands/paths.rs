@@ -7,11 +7,11 @@ use gambit_report::report::SortedKeys;
 
 use crate::analysis;
 use crate::cli::{GraphFormat, PathsArgs};
-use crate::error::{CommandResult, Failure, Outcome};
-use crate::{input, sink};
+use crate::error::{CommandResult, Outcome};
+use crate::sink;
 
 pub(crate) fn run(args: &PathsArgs) -> CommandResult {
-    let (_loaded, model) = input::model_or_exit(&args.model).map_err(Failure::reported)?;
+    let (_loaded, model) = analysis::model_with_findings(&args.model, &args.findings)?;
     let attackers = analysis::attackers(&model, &args.attackers)?;
     let to = match &args.to {
         Some(id) => Some(vec![analysis::asset(&model, "--to", id)?]),
