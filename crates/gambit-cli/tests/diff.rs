@@ -89,7 +89,7 @@ fn base_revision_compares_with_the_committed_model() {
     let (code, out, err) = gambit(dir.path(), &["diff", "model/gambit.yaml", "--base", "HEAD"]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        out.contains("- high      exploitable-vulnerability@web"),
+        out.contains("- critical  exploitable-vulnerability@web"),
         "{out}"
     );
     assert!(

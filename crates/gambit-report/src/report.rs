@@ -132,10 +132,24 @@ impl Report {
                 .cloned()
                 .unwrap_or_default();
             t.on_attack_path = !t.attack_goals.is_empty();
+            if t.open && exploited_on_a_best_path(t, &graph.attack_paths) {
+                t.severity = Severity::Critical;
+                t.factors.push(format!(
+                    "exploited on an open attack path to a crown jewel ({})",
+                    t.attack_goals.join(", ")
+                ));
+            }
         }
+        self.summary.threats = SeverityCounts::of(&self.threats);
+        self.summary.open_threats = SeverityCounts::of(self.threats.iter().filter(|t| t.open));
         // A weakness on a real path to a crown jewel ranks above a theoretical one; the
-        // sort is stable, so severity order holds within each half.
-        self.threats.sort_by_key(|t| !t.on_attack_path);
+        // sort is stable, so the rules' order holds within each severity of each half.
+        self.threats.sort_by_key(|t| {
+            (
+                !t.on_attack_path,
+                std::cmp::Reverse(gambit_rules::scoring::severity_rank(t.severity)),
+            )
+        });
         let exposed: HashSet<&str> = graph
             .exposure
             .iter()
@@ -207,4 +221,30 @@ impl<T: Serialize> Serialize for Sorted<'_, T> {
             .map_err(S::Error::custom)?
             .serialize(serializer)
     }
+}
+
+/// Whether the weakness a threat names is itself a step of the best path to some crown
+/// jewel: the vulnerability exploited, the agent injected, the open datastore read. Such
+/// a threat is critical ("fix before the next release", docs/risk.md), whatever the
+/// rule rated from model facts alone, because the graph shows it is an open way in.
+/// Threats that merely sit on a path's components (missing logging, say) keep their rating.
+fn exploited_on_a_best_path(threat: &Threat, paths: &[AttackPath]) -> bool {
+    let target = threat.target.as_str();
+    let uses = |step: &gambit_graph::Step| {
+        let on_target = step.elements.component.as_deref() == Some(target);
+        match threat.rule.as_str() {
+            "exploitable-vulnerability" => on_target && step.elements.vulnerability.is_some(),
+            "indirect-prompt-injection" | "prompt-injection" => {
+                step.technique == "AML.T0051" && step.on == target
+            }
+            "unauthenticated-datastore" => {
+                on_target && step.technique == "T1190" && matches!(step.gains, "read" | "write")
+            }
+            _ => false,
+        }
+    };
+    paths
+        .iter()
+        .filter(|p| p.rank == 1)
+        .any(|p| p.steps.iter().any(uses))
 }
