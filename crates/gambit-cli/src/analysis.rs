@@ -38,7 +38,7 @@ pub(crate) fn threats(
     options.extra_rules = extra.as_ref().map(|(rules, _)| rules);
     let threats = gambit_rules::analyze(&model, &options);
     progress.suspend(|| {
-        render::print_diagnostics(&threats.diagnostics, &loaded.sources);
+        render::print_errors(&threats.diagnostics, &loaded.sources);
         if let Some((_, sources)) = &extra {
             render::print_diagnostics(&threats.extra_rule_diagnostics, sources);
         }

@@ -25,6 +25,9 @@ pub(crate) struct Cli {
     /// When to color output.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Hide the model's warnings (and the importers' notes on facts they could not keep).
+    #[arg(long, global = true)]
+    pub quiet: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -202,6 +205,10 @@ pub(crate) struct AnalyzeArgs {
     pub threats: ThreatOptions,
     #[command(flatten)]
     pub attackers: AttackerArgs,
+    /// Text format: say what would detect an attack under every threat, not once per
+    /// target.
+    #[arg(long)]
+    pub verbose: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -479,9 +486,6 @@ pub(crate) struct ImportArgs {
     pub file: PathBuf,
     #[command(flatten)]
     pub output: OutputArg,
-    /// Do not list the facts that have no place in Gambit (they stay as comments).
-    #[arg(long)]
-    pub quiet: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

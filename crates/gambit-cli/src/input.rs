@@ -56,7 +56,7 @@ pub(crate) fn report(loaded: &Loaded, format: DiagFormat) -> Option<serde_json::
 #[allow(dead_code)] // used by the analysis commands
 pub(crate) fn model_or_exit(arg: &ModelArg) -> Result<(Loaded, Model), u8> {
     let mut loaded = load(arg);
-    report(&loaded, DiagFormat::Text);
+    render::print_errors(&loaded.diagnostics, &loaded.sources);
     match loaded.model.take() {
         Some(model) => Ok((loaded, model)),
         None => {

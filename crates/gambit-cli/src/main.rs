@@ -26,6 +26,7 @@ pub(crate) use error::exit;
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
     args.color.write_global();
+    render::set_quiet(args.quiet);
     let code = match commands::run(args) {
         Ok(outcome) => outcome.code(),
         Err(failure) => {
@@ -33,5 +34,6 @@ fn main() -> ExitCode {
             failure.code
         }
     };
+    render::print_warning_summary();
     ExitCode::from(code)
 }

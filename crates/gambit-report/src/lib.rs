@@ -53,9 +53,11 @@ pub use report::{GraphResults, Report, SeverityCounts};
 /// The formats of `gambit analyze`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
-    /// For a terminal; coloured when `styled`.
+    /// For a terminal; coloured when `styled`. Detection is printed once per target
+    /// unless `verbose`.
     Text {
         styled: bool,
+        verbose: bool,
     },
     /// The report document of the CLI contract, streamed.
     Json,
@@ -85,7 +87,7 @@ pub fn write(
 ) -> io::Result<()> {
     let mut text = match format {
         Format::Json => return report.write_json(out),
-        Format::Text { styled } => text::analyze_text(report, styled),
+        Format::Text { styled, verbose } => text::analyze_text(report, styled, verbose),
         Format::Markdown => markdown::markdown_with_model(report, cx.model, &Default::default()),
         Format::Html => html(report, cx.model),
         Format::Csv => csv(report),

@@ -44,14 +44,16 @@ fn number(x: f64) -> String {
 }
 
 /// `gambit analyze` as text: a summary line, the threats grouped by severity (highest
-/// first), then the best path to each crown-jewel goal and the choke points.
-pub fn analyze_text(report: &Report, styled: bool) -> String {
-    let mut s = threats_text(report, styled);
+/// first), then the best path to each crown-jewel goal and the choke points. What would
+/// detect an attack is said once per target (every time when `verbose`).
+pub fn analyze_text(report: &Report, styled: bool, verbose: bool) -> String {
+    let mut s = threats_text(report, styled, verbose);
     graph_text(&mut s, report, styled);
     s
 }
 
-fn threats_text(report: &Report, styled: bool) -> String {
+fn threats_text(report: &Report, styled: bool, verbose: bool) -> String {
+    let mut detection_shown: std::collections::HashSet<&str> = Default::default();
     let threats = &report.threats;
     let mut s = String::new();
     let counts = report.summary.threats;
@@ -80,13 +82,14 @@ fn threats_text(report: &Report, styled: bool) -> String {
             paint(styled, severity_style(*severity), &heading)
         );
         for t in group {
-            write_threat(&mut s, t, styled);
+            let detection = verbose || detection_shown.insert(t.target.as_str());
+            write_threat(&mut s, t, styled, detection);
         }
     }
     s
 }
 
-fn write_threat(s: &mut String, t: &Threat, styled: bool) {
+fn write_threat(s: &mut String, t: &Threat, styled: bool, detection: bool) {
     let status = match &t.status_note {
         Some(note) if t.open => format!("{} (open: {note})", t.status.as_str()),
         Some(note) => note.clone(),
@@ -117,7 +120,12 @@ fn write_threat(s: &mut String, t: &Threat, styled: bool) {
     if !t.factors.is_empty() {
         let _ = writeln!(s, "    rated: {}", plain(&t.factors.join("; ")));
     }
-    let _ = writeln!(s, "    detection: {}", plain(&t.detection.summary));
+    if !t.also.is_empty() {
+        let _ = writeln!(s, "    also: {}", plain(&t.also.join(", ")));
+    }
+    if detection {
+        let _ = writeln!(s, "    detection: {}", plain(&t.detection.summary));
+    }
     if let Some(fix) = t.mitigations.first() {
         let _ = writeln!(s, "    fix: {}", plain(fix));
     }
@@ -262,18 +270,51 @@ mod tests {
     #[test]
     fn the_text_report_groups_threats_and_colours_only_when_asked() {
         let r = report("Shop");
-        let plain_text = analyze_text(&r, false);
+        let plain_text = analyze_text(&r, false, false);
         assert!(plain_text.starts_with("Shop: "), "{plain_text}");
         assert!(plain_text.contains("ATTACK PATHS TO CROWN JEWELS"));
         assert!(!plain_text.contains('\u{1b}'));
-        let styled = analyze_text(&r, true);
+        let styled = analyze_text(&r, true, false);
         assert!(styled.starts_with("\u{1b}[1mShop\u{1b}[0m: "), "{styled}");
+    }
+
+    #[test]
+    fn detection_is_said_once_per_target_unless_verbose() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/acme-shop.yaml");
+        let text = std::fs::read_to_string(path).expect("the example");
+        let model = gambit_model::load_str("acme-shop.yaml", text, None, Default::default())
+            .model
+            .expect("valid model");
+        let today = gambit_rules::parse_date("2026-06-01").expect("a date");
+        let threats = gambit_rules::analyze(&model, &gambit_rules::Options::new(today));
+        let r = crate::assemble::report(&model, threats, &[]);
+        let targets: std::collections::BTreeSet<&str> =
+            r.threats.iter().map(|t| t.target.as_str()).collect();
+        assert!(
+            r.threats.len() > targets.len(),
+            "some target has several threats"
+        );
+        let brief = analyze_text(&r, false, false);
+        let verbose = analyze_text(&r, false, true);
+        assert_eq!(brief.matches("    detection: ").count(), targets.len());
+        assert_eq!(verbose.matches("    detection: ").count(), r.threats.len());
+    }
+
+    #[test]
+    fn folded_threats_are_named_on_one_line() {
+        let mut r = report("Shop");
+        r.threats[0].also = vec!["rule-a@web".into(), "rule-b@web".into()];
+        let text = analyze_text(&r, false, false);
+        assert!(
+            text.contains("    also: rule-a@web, rule-b@web\n"),
+            "{text}"
+        );
     }
 
     #[test]
     fn model_text_cannot_reach_the_terminal_raw() {
         let r = report("evil\\e[2J\\a name");
-        let text = analyze_text(&r, false);
+        let text = analyze_text(&r, false, false);
         assert!(text.starts_with("evil[2J name: "), "{text}");
         assert!(!text.chars().any(|c| c.is_control() && c != '\n'));
     }

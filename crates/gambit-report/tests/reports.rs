@@ -406,7 +406,13 @@ fn write_dispatches_every_format() {
     assert!(render(Format::Markdown).starts_with("## Gambit threat model"));
     assert!(render(Format::Html).starts_with("<!DOCTYPE html>"));
     assert!(render(Format::Csv).starts_with("id,rule,title"));
-    assert!(render(Format::Text { styled: false }).starts_with("Acme Shop: "));
+    assert!(
+        render(Format::Text {
+            styled: false,
+            verbose: false,
+        })
+        .starts_with("Acme Shop: ")
+    );
     let sarif = render(Format::Sarif);
     let log: serde_json::Value = serde_json::from_str(&sarif).expect("JSON");
     assert_eq!(log["version"], "2.1.0");
@@ -421,7 +427,10 @@ fn write_dispatches_every_format() {
         Format::Csv,
         Format::Sarif,
         Format::Json,
-        Format::Text { styled: true },
+        Format::Text {
+            styled: true,
+            verbose: false,
+        },
     ] {
         assert!(render(f).ends_with('\n'));
     }

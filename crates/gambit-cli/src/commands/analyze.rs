@@ -28,6 +28,7 @@ pub(crate) fn run(args: &AnalyzeArgs) -> CommandResult {
     let format = match args.format {
         AnalyzeFormat::Text => Format::Text {
             styled: output.is_none() && render::styled(render::Stream::Stdout),
+            verbose: args.verbose,
         },
         AnalyzeFormat::Json => Format::Json,
         AnalyzeFormat::Markdown => Format::Markdown,

@@ -5,7 +5,7 @@ use gambit_import::Format;
 
 use crate::cli::{ImportArgs, ImportFormat};
 use crate::error::{CommandResult, Failure, Outcome};
-use crate::sink;
+use crate::{render, sink};
 
 pub(crate) fn run(args: &ImportArgs) -> CommandResult {
     let format = match args.format {
@@ -23,7 +23,7 @@ pub(crate) fn run(args: &ImportArgs) -> CommandResult {
         gambit_import::import_reader(format, &name, file)
     };
     let imported = result.map_err(|e| Failure::bad_input(e.to_string()))?;
-    if !args.quiet {
+    if !render::quiet() {
         for w in &imported.warnings {
             eprintln!("warning: {}: {w}", args.file.display());
         }

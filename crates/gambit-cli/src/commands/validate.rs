@@ -5,7 +5,17 @@ use crate::error::{CommandResult, Failure, Outcome, exit};
 use crate::input;
 
 pub(crate) fn run(arg: &ModelArg, format: DiagFormat, strict: bool) -> CommandResult {
-    let loaded = input::load(arg);
+    let mut loaded = input::load(arg);
+    if let Some(model) = &loaded.model {
+        // The model's custom rules and `risks:` are part of it: their errors (a CEL
+        // condition naming an unknown field) and warnings (a decision on a threat no rule
+        // raises) belong here, with their positions, not only in `analyze`.
+        let mut options = gambit_rules::Options::new(gambit_rules::today_utc());
+        options.sources = Some(&loaded.sources);
+        let analysis = gambit_rules::analyze(model, &options);
+        loaded.diagnostics.extend(analysis.diagnostics);
+        gambit_model::diagnostic::sort(&mut loaded.diagnostics);
+    }
     let failed = loaded.errors() > 0 || (strict && loaded.warnings() > 0);
     if let Some(mut json) = input::report(&loaded, format) {
         json["valid"] = (!failed).into();
