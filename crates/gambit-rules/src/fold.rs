@@ -12,6 +12,8 @@
 //! hides severity, and its id is one of the ids it had before, so `risks:` decisions keep
 //! working (a decision on an id in `also` applies to the threat that lists it).
 
+use std::collections::HashMap;
+
 use gambit_model::{Endpoint, Model};
 
 use crate::finding::{Finding, Target};
@@ -95,36 +97,55 @@ pub fn finding_id(model: &Model, f: &Finding) -> String {
     format!("{}@{}", f.rule.id, f.target.name(model))
 }
 
-fn related(model: &Model, relation: Relation, specific: Target, general: Target) -> bool {
-    match (relation, specific, general) {
-        (Relation::SameTarget, s, g) => s == g,
-        (Relation::FlowInto, Target::Component(c), Target::Flow(f)) => {
-            model[f].to == Endpoint::Component(c)
-        }
-        (Relation::IdentityHeldBy, Target::Component(c), Target::Identity(i)) => model[i]
+/// The targets a specific finding must have to subsume a general finding on `general`:
+/// the same target, the component a flow goes into, or the components holding an
+/// identity's credentials.
+fn subsuming_targets(model: &Model, relation: Relation, general: Target) -> Vec<Target> {
+    match (relation, general) {
+        (Relation::SameTarget, g) => vec![g],
+        (Relation::FlowInto, Target::Flow(f)) => match model[f].to {
+            Endpoint::Component(c) => vec![Target::Component(c)],
+            Endpoint::Actor(_) => Vec::new(),
+        },
+        (Relation::IdentityHeldBy, Target::Identity(i)) => model[i]
             .credentials
             .iter()
-            .any(|&k| model[k].held_by.contains(&Endpoint::Component(c))),
-        _ => false,
+            .flat_map(|&k| &model[k].held_by)
+            .filter_map(|e| match e {
+                Endpoint::Component(c) => Some(Target::Component(*c)),
+                Endpoint::Actor(_) => None,
+            })
+            .collect(),
+        _ => Vec::new(),
     }
 }
 
 fn fold_subsumed(model: &Model, findings: Vec<Finding>) -> Vec<Finding> {
     let mut slots: Vec<Option<Finding>> = findings.into_iter().map(Some).collect();
-    // Specific findings by rule id, so each pair only scans the findings of its rules.
+    // Specific findings by target, so each general finding is one lookup per candidate
+    // target (a scan of all specific findings made this quadratic on large models).
     for &(specific, general, relation) in SUBSUMES {
-        let specifics: Vec<usize> = indices_of(&slots, specific);
+        let mut specifics: HashMap<Target, usize> = HashMap::new();
+        for s in indices_of(&slots, specific) {
+            let target = slots[s]
+                .as_ref()
+                .expect("indices_of lists present slots")
+                .target;
+            specifics.entry(target).or_insert(s);
+        }
         if specifics.is_empty() {
             continue;
         }
         for g in indices_of(&slots, general) {
-            let target = slots[g].as_ref().map(|f| f.target);
-            let Some(target) = target else { continue };
-            let Some(&s) = specifics.iter().find(|&&s| {
-                slots[s]
-                    .as_ref()
-                    .is_some_and(|f| related(model, relation, f.target, target))
-            }) else {
+            let Some(target) = slots[g].as_ref().map(|f| f.target) else {
+                continue;
+            };
+            // The first specific finding in input order that subsumes it.
+            let Some(s) = subsuming_targets(model, relation, target)
+                .iter()
+                .filter_map(|t| specifics.get(t).copied())
+                .min()
+            else {
                 continue;
             };
             let absorbed = slots[g].take().expect("present: just read");
