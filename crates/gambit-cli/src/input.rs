@@ -53,7 +53,6 @@ pub(crate) fn report(loaded: &Loaded, format: DiagFormat) -> Option<serde_json::
 }
 
 /// For analysis commands: the model, or exit code 2 after printing why not.
-#[allow(dead_code)] // used by the analysis commands
 pub(crate) fn model_or_exit(arg: &ModelArg) -> Result<(Loaded, Model), u8> {
     let mut loaded = load(arg);
     render::print_errors(&loaded.diagnostics, &loaded.sources);

@@ -18,9 +18,8 @@ pub(crate) fn set_quiet(quiet: bool) {
 /// warnings, which [`print_warning_summary`] reports as one line at the end. Warnings
 /// belong to `validate`; repeating them on every analysis buries the report.
 pub(crate) fn print_errors(diags: &[Diagnostic], sources: &SourceMap) {
-    let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
-        diags.iter().cloned().partition(Diagnostic::is_error);
-    UNSHOWN_WARNINGS.fetch_add(warnings.len(), Ordering::Relaxed);
+    let errors: Vec<Diagnostic> = diags.iter().filter(|d| d.is_error()).cloned().collect();
+    UNSHOWN_WARNINGS.fetch_add(diags.len() - errors.len(), Ordering::Relaxed);
     print_diagnostics(&errors, sources);
 }
 
