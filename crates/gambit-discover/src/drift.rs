@@ -9,6 +9,7 @@
 //! - unmodelled: discovered elements, grants and flows the model does not have;
 //! - gone: model elements whose id is in the discovery's id scheme but were not found.
 
+use gambit_model::vocab::Control;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
@@ -126,7 +127,7 @@ fn contradictions(model: &Model, found: &Fragment, d: &mut Drift) {
                 &f.origin,
             );
         }
-        if c.has_control("network-policy") && !f.controls.contains("network-policy") {
+        if c.has_control(Control::NetworkPolicy) && !f.controls.contains("network-policy") {
             say(
                 &c.id,
                 format!(

@@ -4,6 +4,7 @@
 //! strings and spans), so walking them in the fixpoint costs a cache miss per touch. These
 //! tables hold only what the rules read, as `u32`s in CSR rows, built once per model.
 
+use gambit_model::vocab::Control;
 use gambit_model::vocab::{AssetKind, Authentication, Effect};
 use gambit_model::{AssetId, ComponentId, Endpoint, FlowId, Model, ZoneId};
 
@@ -142,7 +143,7 @@ impl Adjacency {
         let approving: Vec<bool> = model
             .components
             .iter()
-            .map(|c| c.has_control("human-approval"))
+            .map(|c| c.has_control(Control::HumanApproval))
             .collect();
         let mut forward_out = Vec::new();
         let (mut in_returns, mut in_data) = (Vec::new(), Vec::new());
@@ -163,7 +164,7 @@ impl Adjacency {
             let Some(p) = from else { continue };
             let key = p as u32;
             out_returns.extend(fl.returns.iter().map(|&a| (key, (f, a))));
-            if !approving[p] && !fl.has_control("human-approval") {
+            if !approving[p] && !fl.has_control(Control::HumanApproval) {
                 out_data_unapproved.extend(fl.data.iter().map(|&a| (key, (f, a))));
             }
             if let (true, false, Some(c)) = (forwarding[p], fl.code, to) {
@@ -186,7 +187,8 @@ impl Adjacency {
                 .components
                 .iter()
                 .map(|c| {
-                    !c.has_control("metadata-protection") && !c.has_control("egress-filtering")
+                    !c.has_control(Control::MetadataProtection)
+                        && !c.has_control(Control::EgressFiltering)
                 })
                 .collect(),
             is_llm: model.components.iter().map(|c| c.is_llm()).collect(),
@@ -290,7 +292,7 @@ impl Adjacency {
                     .flat_map(|(zi, z)| {
                         z.components
                             .iter()
-                            .filter(|&&c| !model[c].has_control("network-policy"))
+                            .filter(|&&c| !model[c].has_control(Control::NetworkPolicy))
                             .map(move |&c| (zi, c))
                     }),
             ),

@@ -7,6 +7,7 @@
 //! (the full attack graph, every derivation kept) or ignores it (plain reachability, for
 //! blast radius and what-if verification).
 
+use gambit_model::vocab::ActorKind;
 use gambit_model::vocab::{Access, Trust};
 use gambit_model::{ActorId, AttackerSpec, ComponentId, GrantTarget, IdentityId, Model, ZoneId};
 
@@ -190,7 +191,7 @@ impl<'a, S: Sink> Engine<'a, S> {
                 for (i, actor) in model.actors.iter().enumerate() {
                     let phishable = actor.trust != Trust::Untrusted
                         && !actor.mfa
-                        && !actor.kind.is("external-system");
+                        && !actor.kind.is(ActorKind::ExternalSystem);
                     if phishable {
                         for &k in &actor.holds {
                             self.emit(

@@ -1,7 +1,8 @@
 //! The fixes a team can make (the spec's choke-point list), which derivations each one
 //! removes, which a team may make at all, what each costs, and how each is written.
 
-use gambit_model::vocab::{Trust, Vocab};
+use gambit_model::vocab::Trust;
+use gambit_model::vocab::{Access, Control};
 use gambit_model::{ComponentId, Endpoint, GrantTarget, Model};
 use serde::Serialize;
 
@@ -166,7 +167,7 @@ pub enum FixAction {
         vulnerability: String,
     },
     AddControl {
-        control: &'static str,
+        control: Control,
         #[serde(skip_serializing_if = "Option::is_none")]
         component: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -179,7 +180,7 @@ pub enum FixAction {
     },
     RemoveGrant {
         identity: String,
-        access: &'static str,
+        access: Access,
         target: String,
     },
     RemoveFlow {
@@ -203,7 +204,7 @@ pub struct Described {
     pub action: FixAction,
 }
 
-fn add_control(control: &'static str) -> FixAction {
+fn add_control(control: Control) -> FixAction {
     FixAction::AddControl {
         control,
         component: None,
@@ -259,7 +260,7 @@ pub fn describe(model: &Model, ix: &Index, fix: Fix) -> Described {
                 GrantTarget::Identity(j) => &model[j].id,
             };
             let identity = &model[ident].id;
-            let access = grant.access.as_str();
+            let access = grant.access;
             d(
                 format!("remove grant {access} on {target} from {identity}"),
                 "grant",
@@ -301,12 +302,12 @@ pub fn describe(model: &Model, ix: &Index, fix: Fix) -> Described {
         }
         Fix::AddControl(control, c) => {
             let comp = &model[c].id;
-            let mut action = add_control(control.id());
+            let mut action = add_control(control.control());
             if let FixAction::AddControl { component, .. } = &mut action {
                 *component = Some(comp.clone());
             }
             d(
-                format!("add {} to {comp}", control.id()),
+                format!("add {} to {comp}", control.control()),
                 "control",
                 comp,
                 action,
@@ -314,7 +315,7 @@ pub fn describe(model: &Model, ix: &Index, fix: Fix) -> Described {
         }
         Fix::AddFlowApproval(f) => {
             let flow = &model[f].id;
-            let mut action = add_control("human-approval");
+            let mut action = add_control(Control::HumanApproval);
             if let FixAction::AddControl { flow: slot, .. } = &mut action {
                 *slot = Some(flow.clone());
             }
@@ -327,7 +328,7 @@ pub fn describe(model: &Model, ix: &Index, fix: Fix) -> Described {
         }
         Fix::RequireMfa(a) => {
             let actor = &model[a].id;
-            let mut action = add_control("mfa");
+            let mut action = add_control(Control::Mfa);
             if let FixAction::AddControl { actor: slot, .. } = &mut action {
                 *slot = Some(actor.clone());
             }

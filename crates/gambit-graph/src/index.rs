@@ -3,6 +3,7 @@
 //! unencrypted flows touching each zone, and the llm components each asset can taint.
 
 use gambit_model::vocab::Access;
+use gambit_model::vocab::Control;
 use gambit_model::{
     ActorId, AssetId, ComponentId, Endpoint, FlowId, GrantTarget, IdentityId, Model, ZoneId,
 };
@@ -70,13 +71,13 @@ impl ComponentControl {
         ComponentControl::HumanApproval,
     ];
 
-    /// The control id as written in a model.
-    pub fn id(self) -> &'static str {
+    /// The control as written in a model.
+    pub fn control(self) -> Control {
         match self {
-            ComponentControl::NetworkPolicy => "network-policy",
-            ComponentControl::MetadataProtection => "metadata-protection",
-            ComponentControl::EgressFiltering => "egress-filtering",
-            ComponentControl::HumanApproval => "human-approval",
+            ComponentControl::NetworkPolicy => Control::NetworkPolicy,
+            ComponentControl::MetadataProtection => Control::MetadataProtection,
+            ComponentControl::EgressFiltering => Control::EgressFiltering,
+            ComponentControl::HumanApproval => Control::HumanApproval,
         }
     }
 }

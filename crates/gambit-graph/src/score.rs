@@ -2,6 +2,7 @@
 //! step. The table is documented in docs/attack-graph.md; keep the two in step.
 
 use gambit_model::cvss::{AttackVector, CvssVector};
+use gambit_model::vocab::{Control, Vocab};
 use gambit_model::{Model, Vulnerability};
 
 use crate::engine::Derivation;
@@ -106,7 +107,7 @@ pub fn exploit(v: &Vulnerability) -> StepScore {
 
 /// A control on the component a step acts on: which steps it slows, by how much.
 struct Slowdown {
-    control: &'static str,
+    control: Control,
     applies: fn(Rule) -> bool,
     likelihood_factor: f64,
     extra_effort: f64,
@@ -133,37 +134,37 @@ fn content(r: Rule) -> bool {
 
 const SLOWDOWNS: &[Slowdown] = &[
     Slowdown {
-        control: "waf",
+        control: Control::Waf,
         applies: |r| exploits(r) || r == Rule::ExploitContent,
         likelihood_factor: 0.6,
         extra_effort: 2.0,
     },
     Slowdown {
-        control: "prompt-isolation",
+        control: Control::PromptIsolation,
         applies: |r| r == Rule::PromptInjection,
         likelihood_factor: 0.4,
         extra_effort: 3.0,
     },
     Slowdown {
-        control: "input-validation",
+        control: Control::InputValidation,
         applies: |r| exploits(r) || content(r),
         likelihood_factor: 0.8,
         extra_effort: 1.0,
     },
     Slowdown {
-        control: "parameterized-queries",
+        control: Control::ParameterizedQueries,
         applies: exploits,
         likelihood_factor: 0.8,
         extra_effort: 1.0,
     },
     Slowdown {
-        control: "rate-limiting",
+        control: Control::RateLimiting,
         applies: |r| exploits(r) || r == Rule::DelegatedRead,
         likelihood_factor: 0.9,
         extra_effort: 0.5,
     },
     Slowdown {
-        control: "edr",
+        control: Control::Edr,
         applies: |r| {
             matches!(
                 r,
@@ -178,31 +179,31 @@ const SLOWDOWNS: &[Slowdown] = &[
         extra_effort: 1.0,
     },
     Slowdown {
-        control: "monitoring",
+        control: Control::Monitoring,
         applies: |r| !r.hidden(),
         likelihood_factor: 0.9,
         extra_effort: 0.5,
     },
     Slowdown {
-        control: "logging",
+        control: Control::Logging,
         applies: |r| !r.hidden(),
         likelihood_factor: 0.95,
         extra_effort: 0.0,
     },
     Slowdown {
-        control: "network-policy",
+        control: Control::NetworkPolicy,
         applies: |r| r == Rule::LateralFlow,
         likelihood_factor: 0.7,
         extra_effort: 1.0,
     },
     Slowdown {
-        control: "egress-filtering",
+        control: Control::EgressFiltering,
         applies: |r| matches!(r, Rule::LocalData | Rule::HostCredential | Rule::SsrfReach),
         likelihood_factor: 0.9,
         extra_effort: 0.5,
     },
     Slowdown {
-        control: "least-privilege",
+        control: Control::LeastPrivilege,
         applies: |r| {
             matches!(
                 r,
@@ -217,31 +218,31 @@ const SLOWDOWNS: &[Slowdown] = &[
         extra_effort: 0.5,
     },
     Slowdown {
-        control: "secrets-manager",
+        control: Control::SecretsManager,
         applies: |r| r == Rule::HostCredential,
         likelihood_factor: 0.6,
         extra_effort: 1.0,
     },
     Slowdown {
-        control: "signed-artifacts",
+        control: Control::SignedArtifacts,
         applies: |r| r == Rule::CodeFlow,
         likelihood_factor: 0.5,
         extra_effort: 2.0,
     },
     Slowdown {
-        control: "dependency-pinning",
+        control: Control::DependencyPinning,
         applies: |r| r == Rule::CodeFlow,
         likelihood_factor: 0.8,
         extra_effort: 1.0,
     },
     Slowdown {
-        control: "mfa",
+        control: Control::Mfa,
         applies: |r| matches!(r, Rule::AdminGrant | Rule::GrantData),
         likelihood_factor: 0.5,
         extra_effort: 2.0,
     },
     Slowdown {
-        control: "encryption-at-rest",
+        control: Control::EncryptionAtRest,
         applies: |r| r == Rule::LocalData,
         likelihood_factor: 0.95,
         extra_effort: 0.0,
@@ -250,7 +251,7 @@ const SLOWDOWNS: &[Slowdown] = &[
 
 /// The controls listed in the likelihood table, for the docs test.
 pub fn slowing_controls() -> impl Iterator<Item = &'static str> {
-    SLOWDOWNS.iter().map(|s| s.control)
+    SLOWDOWNS.iter().map(|s| s.control.as_str())
 }
 
 /// The component whose controls apply to a step.
@@ -263,7 +264,7 @@ fn acted_on(model: &Model, ix: &Index, head: Fact, d: &Derivation) -> Option<usi
 
 /// Which of the [`SLOWDOWNS`] controls a component has, one bit each (computed once per
 /// model so scoring a derivation does no string comparison).
-pub fn control_bits(has_control: impl Fn(&str) -> bool) -> u32 {
+pub fn control_bits(has_control: impl Fn(Control) -> bool) -> u32 {
     SLOWDOWNS
         .iter()
         .enumerate()

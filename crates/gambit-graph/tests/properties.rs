@@ -9,7 +9,9 @@ use std::fmt::Write;
 
 use gambit_graph::engine::{self, Mask};
 use gambit_graph::{Analysis, Fact, Fix, Index};
-use gambit_model::vocab::{Access, AssetKind, Authentication, Effect, Trust};
+use gambit_model::vocab::{
+    Access, ActorKind, AssetKind, Authentication, Control, Effect, Trust, Vocab,
+};
 use gambit_model::{
     ActorId, AssetId, AttackerSpec, ComponentId, Endpoint, GrantTarget, IdentityId, Model, ZoneId,
 };
@@ -397,7 +399,7 @@ fn naive(m: &Model, attacker: AttackerSpec) -> HashSet<Fact> {
                 || m.flows.iter().any(|fl| to_c(fl, c) && pos_at(&f, fl.from))
                 || (zone.is_network()
                     && !zone.isolated
-                    && !comp.has_control("network-policy")
+                    && !comp.has_control(Control::NetworkPolicy)
                     && in_zone(&f, comp.zone))
                 || m.flows.iter().any(|fl| {
                     to_c(fl, c)
@@ -472,7 +474,9 @@ fn naive(m: &Model, attacker: AttackerSpec) -> HashSet<Fact> {
                 new.extend(comp.processes.iter().map(|&a| Fact::Read(a)));
                 for fl in m.flows.iter().filter(|fl| from_c(fl, c)) {
                     new.extend(fl.returns.iter().map(|&a| Fact::Read(a)));
-                    if !fl.has_control("human-approval") && !comp.has_control("human-approval") {
+                    if !fl.has_control(Control::HumanApproval)
+                        && !comp.has_control(Control::HumanApproval)
+                    {
                         new.extend(fl.data.iter().map(|&a| Fact::Write(a)));
                     }
                 }
@@ -480,8 +484,8 @@ fn naive(m: &Model, attacker: AttackerSpec) -> HashSet<Fact> {
             // ssrf: the metadata service's credentials
             if (reach || feed)
                 && open(c, Effect::Ssrf)
-                && !comp.has_control("metadata-protection")
-                && !comp.has_control("egress-filtering")
+                && !comp.has_control(Control::MetadataProtection)
+                && !comp.has_control(Control::EgressFiltering)
             {
                 new.extend(comp.runs_as.map(Fact::ActAs));
             }
@@ -522,7 +526,7 @@ fn naive(m: &Model, attacker: AttackerSpec) -> HashSet<Fact> {
             let id = ActorId(i as u32);
             if f.contains(&Fact::Control(id)) {
                 new.extend(actor.holds.iter().map(|&k| Fact::Holds(k)));
-            } else if internet && !actor.mfa && !actor.kind.is("external-system") {
+            } else if internet && !actor.mfa && !actor.kind.is(ActorKind::ExternalSystem) {
                 new.extend(actor.holds.iter().map(|&k| Fact::Holds(k)));
             }
         }
@@ -643,7 +647,10 @@ fn apply(m: &Model, ix: &Index, fix: Fix) -> Model {
             m.components[c.index()].holds.retain(|&k| k != a);
         }
         Fix::RemoveRunsAs(c) => m.components[c.index()].runs_as = None,
-        Fix::AddControl(control, c) => add(&mut m.components[c.index()].controls, control.id()),
+        Fix::AddControl(control, c) => add(
+            &mut m.components[c.index()].controls,
+            control.control().as_str(),
+        ),
         Fix::AddFlowApproval(f) => add(&mut m.flows[f.index()].controls, "human-approval"),
         Fix::RequireMfa(a) => m.actors[a.index()].mfa = true,
     }

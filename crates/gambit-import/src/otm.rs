@@ -839,10 +839,10 @@ pub fn export_otm(model: &Model) -> Value {
             let mut zone = json!({
                 "id": z.id,
                 "name": z.id,
-                "type": z.kind.0,
+                "type": z.kind.as_str(),
                 "description": z.description,
                 "risk": {"trustRating": trust_rating(z.trust)},
-                "attributes": {"gambit": {"kind": z.kind.0, "trust": z.trust.to_string(), "isolated": z.isolated, "builtin": z.builtin}},
+                "attributes": {"gambit": {"kind": z.kind.as_str(), "trust": z.trust.to_string(), "isolated": z.isolated, "builtin": z.builtin}},
             });
             if let Some(p) = z.parent {
                 zone["parent"] = json!({"trustZone": model[p].id});
@@ -860,11 +860,11 @@ pub fn export_otm(model: &Model) -> Value {
             json!({
                 "id": a.id,
                 "name": a.id,
-                "type": a.kind.0,
+                "type": a.kind.as_str(),
                 "description": a.description,
                 "parent": {"trustZone": model[a.zone].id},
                 "tags": a.tags,
-                "attributes": {"gambit": {"element": "actor", "kind": a.kind.0, "trust": a.trust.to_string(), "mfa": a.mfa, "out_of_scope": a.out_of_scope, "holds": asset_ids(&a.holds)}},
+                "attributes": {"gambit": {"element": "actor", "kind": a.kind.as_str(), "trust": a.trust.to_string(), "mfa": a.mfa, "out_of_scope": a.out_of_scope, "holds": asset_ids(&a.holds)}},
             })
         })
         .collect();
@@ -872,14 +872,14 @@ pub fn export_otm(model: &Model) -> Value {
         json!({
             "id": c.id,
             "name": c.id,
-            "type": c.kind.0,
+            "type": c.kind.as_str(),
             "description": c.description,
             "parent": {"trustZone": model[c.zone].id},
             "assets": {"processed": asset_ids(&c.processes), "stored": asset_ids(&c.stores)},
             "tags": c.tags,
             "attributes": {"gambit": {
                 "element": "component",
-                "kind": c.kind.0,
+                "kind": c.kind.as_str(),
                 "public": c.public,
                 "encrypted_at_rest": c.encrypted_at_rest,
                 "out_of_scope": c.out_of_scope,

@@ -27,7 +27,7 @@ fn facts(model: &Model) -> Vec<String> {
         out.push(format!(
             "zone {} {} parent={:?} trust={} isolated={}",
             z.id,
-            z.kind.0,
+            z.kind.as_str(),
             z.parent.map(|p| &model[p].id),
             z.trust,
             z.isolated
@@ -37,7 +37,7 @@ fn facts(model: &Model) -> Vec<String> {
         out.push(format!(
             "actor {} {} zone={} trust={} mfa={} holds=[{}]",
             a.id,
-            a.kind.0,
+            a.kind.as_str(),
             model[a.zone].id,
             a.trust,
             a.mfa,
@@ -48,7 +48,7 @@ fn facts(model: &Model) -> Vec<String> {
         out.push(format!(
             "component {} {} zone={} public={} stores=[{}] processes=[{}] holds=[{}] at_rest={}",
             c.id,
-            c.kind.0,
+            c.kind.as_str(),
             model[c.zone].id,
             c.public,
             ids(&c.stores),

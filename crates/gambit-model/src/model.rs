@@ -6,14 +6,16 @@
 //! side tables of the same length.
 
 use std::collections::HashMap;
+use std::marker::PhantomData;
 use std::ops::Index;
 
 use crate::ast::Date;
 use crate::cvss::CvssVector;
 use crate::source::Span;
 use crate::vocab::{
-    Access, AssetKind, Authentication, Authorization, Classification, Criticality, Effect, Impact,
-    Likelihood, RiskStatus, RuleTarget, Stride, Trust, VulnStatus,
+    Access, ActorKind, AssetKind, Authentication, Authorization, Classification, ComponentKind,
+    Control, Criticality, Effect, IdentityKind, Impact, Likelihood, RiskStatus, RuleTarget, Stride,
+    Trust, Vocab, VulnStatus, ZoneKind,
 };
 
 macro_rules! ids {
@@ -85,16 +87,30 @@ pub enum Endpoint {
     Component(ComponentId),
 }
 
-/// A word from an open vocabulary: one the project documents, or the user's own.
+/// A word from an open vocabulary `V`: one the project documents, or the user's own.
+/// Code compares it with the documented words only through `V`, so a misspelt kind in
+/// analysis code is a compile error rather than a rule that never fires.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Kind(pub String);
+pub struct Kind<V> {
+    text: String,
+    vocabulary: PhantomData<V>,
+}
 
-impl Kind {
-    pub fn is(&self, name: &str) -> bool {
-        self.0 == name
+impl<V: Vocab> Kind<V> {
+    pub fn new(text: impl Into<String>) -> Self {
+        Kind {
+            text: text.into(),
+            vocabulary: PhantomData,
+        }
+    }
+    pub fn is(&self, word: V) -> bool {
+        self.text == word.as_str()
+    }
+    pub fn is_any(&self, words: &[V]) -> bool {
+        words.iter().any(|&w| self.is(w))
     }
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.text
     }
 }
 
@@ -241,7 +257,7 @@ pub struct Asset {
 pub struct Zone {
     pub id: String,
     pub span: Span,
-    pub kind: Kind,
+    pub kind: Kind<ZoneKind>,
     pub parent: Option<ZoneId>,
     pub trust: Trust,
     pub isolated: bool,
@@ -259,7 +275,7 @@ impl Zone {
     /// an administrative zone (cloud account, tenant, region, ...) only groups things
     /// for ownership. Unknown kinds count as network zones.
     pub fn is_network(&self) -> bool {
-        !crate::vocab::ADMINISTRATIVE_ZONE_KINDS.contains(&self.kind.as_str())
+        !self.kind.is_any(crate::vocab::ADMINISTRATIVE_ZONE_KINDS)
     }
 }
 
@@ -267,7 +283,7 @@ impl Zone {
 pub struct Actor {
     pub id: String,
     pub span: Span,
-    pub kind: Kind,
+    pub kind: Kind<ActorKind>,
     pub zone: ZoneId,
     pub trust: Trust,
     pub mfa: bool,
@@ -283,7 +299,7 @@ pub struct Actor {
 pub struct Component {
     pub id: String,
     pub span: Span,
-    pub kind: Kind,
+    pub kind: Kind<ComponentKind>,
     pub zone: ZoneId,
     pub public: bool,
     pub stores: Vec<AssetId>,
@@ -316,24 +332,25 @@ pub struct Component {
 }
 
 impl Component {
-    pub fn has_control(&self, control: &str) -> bool {
+    pub fn has_control(&self, control: Control) -> bool {
         self.controls
-            .binary_search_by(|c| c.as_str().cmp(control))
+            .binary_search_by(|c| c.as_str().cmp(control.as_str()))
             .is_ok()
     }
 
     /// Database, cache, object store and the other kinds that keep data for others.
     pub fn is_datastore(&self) -> bool {
-        crate::vocab::DATASTORE_KINDS.contains(&self.kind.as_str())
+        self.kind.is_any(crate::vocab::DATASTORE_KINDS)
     }
 
     pub fn is_llm(&self) -> bool {
-        matches!(self.kind.as_str(), "llm" | "llm-agent")
+        self.kind
+            .is_any(&[ComponentKind::Llm, ComponentKind::LlmAgent])
     }
 
     /// Load balancers, gateways, CDNs and the other kinds that pass requests on.
     pub fn is_forwarding(&self) -> bool {
-        crate::vocab::FORWARDING_KINDS.contains(&self.kind.as_str())
+        self.kind.is_any(crate::vocab::FORWARDING_KINDS)
     }
 
     /// Whether the model states an authentication other than none for it, so it
@@ -391,7 +408,7 @@ impl Vulnerability {
 pub struct Identity {
     pub id: String,
     pub span: Span,
-    pub kind: Kind,
+    pub kind: Kind<IdentityKind>,
     pub privileged: bool,
     pub mfa: bool,
     pub grants: Vec<Grant>,
@@ -448,9 +465,9 @@ pub struct Flow {
 }
 
 impl Flow {
-    pub fn has_control(&self, control: &str) -> bool {
+    pub fn has_control(&self, control: Control) -> bool {
         self.controls
-            .binary_search_by(|c| c.as_str().cmp(control))
+            .binary_search_by(|c| c.as_str().cmp(control.as_str()))
             .is_ok()
     }
 

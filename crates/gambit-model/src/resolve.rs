@@ -16,8 +16,8 @@ use crate::suggest;
 mod effective;
 
 use crate::vocab::{
-    self, Access, AssetKind, Authentication, Classification, Criticality, Effect, Impact,
-    Likelihood, RiskStatus, Trust, VulnStatus,
+    self, Access, ActorKind, AssetKind, Authentication, Classification, ComponentKind, Criticality,
+    Effect, IdentityKind, Impact, Likelihood, RiskStatus, Trust, Vocab, VulnStatus, ZoneKind,
 };
 
 /// What a reference must point at.
@@ -297,15 +297,15 @@ impl Resolver<'_> {
         }
     }
 
-    fn kind(
+    fn kind<V: Vocab>(
         &mut self,
         kind: Option<&Spanned<String>>,
-        known: &[&str],
-        default: &str,
+        default: V,
         what: &str,
-    ) -> Kind {
+    ) -> Kind<V> {
+        let known = V::NAMES;
         let Some(k) = kind else {
-            return Kind(default.to_owned());
+            return Kind::new(default.as_str());
         };
         if !known.contains(&k.value.as_str()) {
             let d = Diagnostic::warning(
@@ -321,7 +321,7 @@ impl Resolver<'_> {
             .maybe_help(suggest::did_you_mean(&k.value, known.iter().copied()));
             self.diags.push(d);
         }
-        Kind(k.value.clone())
+        Kind::new(k.value.clone())
     }
 
     fn build(&mut self, m: Merged, digest: String) -> Model {
@@ -364,7 +364,7 @@ impl Resolver<'_> {
             zones.push(Zone {
                 id: id.value.clone(),
                 span: id.span,
-                kind: self.kind(z.kind.as_ref(), vocab::ZONE_KINDS, "network", "zone"),
+                kind: self.kind(z.kind.as_ref(), ZoneKind::Network, "zone"),
                 parent,
                 trust: z.trust.as_ref().map_or(Trust::Internal, |t| t.value),
                 isolated: z.isolated.as_ref().is_some_and(|v| v.value),
@@ -442,12 +442,7 @@ impl Resolver<'_> {
             .map(|(id, i)| Identity {
                 id: id.value.clone(),
                 span: id.span,
-                kind: self.kind(
-                    i.kind.as_ref(),
-                    vocab::IDENTITY_KINDS,
-                    "service-account",
-                    "identity",
-                ),
+                kind: self.kind(i.kind.as_ref(), IdentityKind::ServiceAccount, "identity"),
                 privileged: i.privileged.as_ref().is_some_and(|v| v.value),
                 mfa: i.mfa.as_ref().is_some_and(|v| v.value),
                 grants: i.grants.iter().filter_map(|g| self.grant(g)).collect(),
@@ -469,7 +464,7 @@ impl Resolver<'_> {
                 Actor {
                     id: id.value.clone(),
                     span: id.span,
-                    kind: self.kind(a.kind.as_ref(), vocab::ACTOR_KINDS, "user", "actor"),
+                    kind: self.kind(a.kind.as_ref(), ActorKind::User, "actor"),
                     zone,
                     trust: a
                         .trust
@@ -503,12 +498,7 @@ impl Resolver<'_> {
                 Component {
                     id: id.value.clone(),
                     span: id.span,
-                    kind: self.kind(
-                        c.kind.as_ref(),
-                        vocab::COMPONENT_KINDS,
-                        "service",
-                        "component",
-                    ),
+                    kind: self.kind(c.kind.as_ref(), ComponentKind::Service, "component"),
                     zone: self.zone(c.zone.as_ref(), ZoneId(1)),
                     public: c.public.as_ref().is_some_and(|v| v.value),
                     stores: self.assets(&c.stores, Want::Asset),
@@ -1169,13 +1159,13 @@ fn builtin_zone(id: &str, trust: Trust) -> Zone {
     Zone {
         id: id.to_owned(),
         span: Span::default(),
-        kind: Kind(
+        kind: Kind::new(
             if id == "internet" {
-                "internet"
+                ZoneKind::Internet
             } else {
-                "network"
+                ZoneKind::Network
             }
-            .to_owned(),
+            .as_str(),
         ),
         parent: None,
         trust,

@@ -147,198 +147,236 @@ impl Authentication {
     }
 }
 
-/// Component kinds the project documents. Others are accepted with a warning.
-pub const COMPONENT_KINDS: &[&str] = &[
-    "web-app",
-    "api",
-    "service",
-    "worker",
-    "function",
-    "database",
-    "cache",
-    "object-store",
-    "queue",
-    "file-share",
-    "search-index",
-    "vector-store",
-    "secret-store",
-    "identity-provider",
-    "load-balancer",
-    "api-gateway",
-    "waf",
-    "vm",
-    "container",
-    "k8s-cluster",
-    "ci-cd",
-    "repository",
-    "artifact-registry",
-    "saas",
-    "llm",
-    "llm-agent",
-    "browser",
-    "mobile-app",
-    "desktop-app",
-    "iot-device",
-    "monitoring",
-    "logging",
-    "backup",
-    "reverse-proxy",
-    "ingress",
-    "mcp-server",
-    "message-broker",
-    "dns",
-    "cdn",
-    "email-server",
-    "firewall",
-    "bastion",
-    "workstation",
-    "data-warehouse",
-    "etl",
-    "notebook",
-    "model-registry",
-    "feature-store",
-];
+vocab!(
+    /// Component kinds the project documents. Others are accepted with a warning.
+    ///
+    /// An open vocabulary: a model may use other words, which analysis gives no meaning.
+    ComponentKind("component kind") {
+        WebApp = "web-app",
+        Api = "api",
+        Service = "service",
+        Worker = "worker",
+        Function = "function",
+        Database = "database",
+        Cache = "cache",
+        ObjectStore = "object-store",
+        Queue = "queue",
+        FileShare = "file-share",
+        SearchIndex = "search-index",
+        VectorStore = "vector-store",
+        SecretStore = "secret-store",
+        IdentityProvider = "identity-provider",
+        LoadBalancer = "load-balancer",
+        ApiGateway = "api-gateway",
+        Waf = "waf",
+        Vm = "vm",
+        Container = "container",
+        K8sCluster = "k8s-cluster",
+        CiCd = "ci-cd",
+        Repository = "repository",
+        ArtifactRegistry = "artifact-registry",
+        Saas = "saas",
+        Llm = "llm",
+        LlmAgent = "llm-agent",
+        Browser = "browser",
+        MobileApp = "mobile-app",
+        DesktopApp = "desktop-app",
+        IotDevice = "iot-device",
+        Monitoring = "monitoring",
+        Logging = "logging",
+        Backup = "backup",
+        ReverseProxy = "reverse-proxy",
+        Ingress = "ingress",
+        McpServer = "mcp-server",
+        MessageBroker = "message-broker",
+        Dns = "dns",
+        Cdn = "cdn",
+        EmailServer = "email-server",
+        Firewall = "firewall",
+        Bastion = "bastion",
+        Workstation = "workstation",
+        DataWarehouse = "data-warehouse",
+        Etl = "etl",
+        Notebook = "notebook",
+        ModelRegistry = "model-registry",
+        FeatureStore = "feature-store",
+    }
+);
+
+/// The words of [`ComponentKind`], for messages and "did you mean".
+pub const COMPONENT_KINDS: &[&str] = ComponentKind::NAMES;
 
 /// The component kinds that hold data at rest for others (the spec's "datastores").
-pub const DATASTORE_KINDS: &[&str] = &[
-    "database",
-    "cache",
-    "object-store",
-    "queue",
-    "file-share",
-    "search-index",
-    "vector-store",
-    "secret-store",
-    "backup",
+pub const DATASTORE_KINDS: &[ComponentKind] = &[
+    ComponentKind::Database,
+    ComponentKind::Cache,
+    ComponentKind::ObjectStore,
+    ComponentKind::Queue,
+    ComponentKind::FileShare,
+    ComponentKind::SearchIndex,
+    ComponentKind::VectorStore,
+    ComponentKind::SecretStore,
+    ComponentKind::Backup,
 ];
 
-pub const ZONE_KINDS: &[&str] = &[
-    "network",
-    "cloud-account",
-    "vpc",
-    "subnet",
-    "cluster",
-    "namespace",
-    "host",
-    "saas-tenant",
-    "physical",
-    "region",
-    "datacenter",
-    "organization",
-    "tenant",
-    "project",
-    "resource-group",
-    "security-group",
-    "environment",
-    "internet",
-];
+vocab!(
+    /// The documented zone kinds. Others are accepted with a warning.
+    ///
+    /// An open vocabulary: a model may use other words, which analysis gives no meaning.
+    ZoneKind("zone kind") {
+        Network = "network",
+        CloudAccount = "cloud-account",
+        Vpc = "vpc",
+        Subnet = "subnet",
+        Cluster = "cluster",
+        Namespace = "namespace",
+        Host = "host",
+        SaasTenant = "saas-tenant",
+        Physical = "physical",
+        Region = "region",
+        Datacenter = "datacenter",
+        Organization = "organization",
+        Tenant = "tenant",
+        Project = "project",
+        ResourceGroup = "resource-group",
+        SecurityGroup = "security-group",
+        Environment = "environment",
+        Internet = "internet",
+    }
+);
 
-pub const ACTOR_KINDS: &[&str] = &[
-    "user",
-    "admin",
-    "developer",
-    "operator",
-    "partner",
-    "external-system",
-    "customer",
-    "employee",
-    "contractor",
-    "support",
-    "auditor",
-    "service",
-    "bot",
-];
+/// The words of [`ZoneKind`], for messages and "did you mean".
+pub const ZONE_KINDS: &[&str] = ZoneKind::NAMES;
 
-pub const IDENTITY_KINDS: &[&str] = &[
-    "service-account",
-    "iam-role",
-    "iam-user",
-    "database-user",
-    "user-account",
-    "admin-account",
-    "group",
-    "api-client",
-    "oauth-app",
-    "k8s-service-account",
-    "managed-identity",
-    "ssh-user",
-    "workload-identity",
-    "bot-account",
-    // Accounts the docs and examples use: a SaaS or local login, a cloud access key,
-    // an API key's principal, a code host's user.
-    "saas-account",
-    "local-account",
-    "access-key",
-    "api-key",
-    "github-user",
-];
+vocab!(
+    /// The documented actor kinds. Others are accepted with a warning.
+    ///
+    /// An open vocabulary: a model may use other words, which analysis gives no meaning.
+    ActorKind("actor kind") {
+        User = "user",
+        Admin = "admin",
+        Developer = "developer",
+        Operator = "operator",
+        Partner = "partner",
+        ExternalSystem = "external-system",
+        Customer = "customer",
+        Employee = "employee",
+        Contractor = "contractor",
+        Support = "support",
+        Auditor = "auditor",
+        Service = "service",
+        Bot = "bot",
+    }
+);
 
-/// Controls the analysis understands. Teams may declare more under top-level `controls:`.
-pub const CONTROLS: &[&str] = &[
-    "mfa",
-    "waf",
-    "input-validation",
-    "parameterized-queries",
-    "output-encoding",
-    "rate-limiting",
-    "logging",
-    "monitoring",
-    "edr",
-    "egress-filtering",
-    "network-policy",
-    "secrets-manager",
-    "least-privilege",
-    "signed-artifacts",
-    "dependency-pinning",
-    "prompt-isolation",
-    "human-approval",
-    "encryption-at-rest",
-    "backup",
-    "metadata-protection",
-    "audit-logging",
-    "sast",
-    "dast",
-    "sbom",
-    "vulnerability-scanning",
-    "output-validation",
-    "sandboxing",
-    "code-review",
-    "branch-protection",
-    "ddos-protection",
-    "redundancy",
-    "csrf-protection",
-    "content-security-policy",
-    "session-management",
-    "jit-access",
-    "pam",
-    "dlp",
-    "anomaly-detection",
-    "data-minimization",
-    "tokenization",
-    "allowlisting",
-];
+/// The words of [`ActorKind`], for messages and "did you mean".
+pub const ACTOR_KINDS: &[&str] = ActorKind::NAMES;
+
+vocab!(
+    /// The documented identity kinds. Others are accepted with a warning.
+    ///
+    /// An open vocabulary: a model may use other words, which analysis gives no meaning.
+    IdentityKind("identity kind") {
+        ServiceAccount = "service-account",
+        IamRole = "iam-role",
+        IamUser = "iam-user",
+        DatabaseUser = "database-user",
+        UserAccount = "user-account",
+        AdminAccount = "admin-account",
+        Group = "group",
+        ApiClient = "api-client",
+        OauthApp = "oauth-app",
+        K8sServiceAccount = "k8s-service-account",
+        ManagedIdentity = "managed-identity",
+        SshUser = "ssh-user",
+        WorkloadIdentity = "workload-identity",
+        BotAccount = "bot-account",
+        // Accounts the docs and examples use: a SaaS or local login, a cloud access key,
+        // an API key's principal, a code host's user.
+        SaasAccount = "saas-account",
+        LocalAccount = "local-account",
+        AccessKey = "access-key",
+        ApiKey = "api-key",
+        GithubUser = "github-user",
+    }
+);
+
+/// The words of [`IdentityKind`], for messages and "did you mean".
+pub const IDENTITY_KINDS: &[&str] = IdentityKind::NAMES;
+
+vocab!(
+    /// Controls the analysis understands. Teams may declare more under top-level `controls:`.
+    ///
+    /// An open vocabulary: a model may use other words, which analysis gives no meaning.
+    Control("control") {
+        Mfa = "mfa",
+        Waf = "waf",
+        InputValidation = "input-validation",
+        ParameterizedQueries = "parameterized-queries",
+        OutputEncoding = "output-encoding",
+        RateLimiting = "rate-limiting",
+        Logging = "logging",
+        Monitoring = "monitoring",
+        Edr = "edr",
+        EgressFiltering = "egress-filtering",
+        NetworkPolicy = "network-policy",
+        SecretsManager = "secrets-manager",
+        LeastPrivilege = "least-privilege",
+        SignedArtifacts = "signed-artifacts",
+        DependencyPinning = "dependency-pinning",
+        PromptIsolation = "prompt-isolation",
+        HumanApproval = "human-approval",
+        EncryptionAtRest = "encryption-at-rest",
+        Backup = "backup",
+        MetadataProtection = "metadata-protection",
+        AuditLogging = "audit-logging",
+        Sast = "sast",
+        Dast = "dast",
+        Sbom = "sbom",
+        VulnerabilityScanning = "vulnerability-scanning",
+        OutputValidation = "output-validation",
+        Sandboxing = "sandboxing",
+        CodeReview = "code-review",
+        BranchProtection = "branch-protection",
+        DdosProtection = "ddos-protection",
+        Redundancy = "redundancy",
+        CsrfProtection = "csrf-protection",
+        ContentSecurityPolicy = "content-security-policy",
+        SessionManagement = "session-management",
+        JitAccess = "jit-access",
+        Pam = "pam",
+        Dlp = "dlp",
+        AnomalyDetection = "anomaly-detection",
+        DataMinimization = "data-minimization",
+        Tokenization = "tokenization",
+        Allowlisting = "allowlisting",
+    }
+);
+
+/// The words of [`Control`], for messages and "did you mean".
+pub const CONTROLS: &[&str] = Control::NAMES;
 
 /// Component kinds that pass requests on to the components they have flows to.
-pub const FORWARDING_KINDS: &[&str] = &[
-    "load-balancer",
-    "api-gateway",
-    "cdn",
-    "waf",
-    "reverse-proxy",
-    "ingress",
+pub const FORWARDING_KINDS: &[ComponentKind] = &[
+    ComponentKind::LoadBalancer,
+    ComponentKind::ApiGateway,
+    ComponentKind::Cdn,
+    ComponentKind::Waf,
+    ComponentKind::ReverseProxy,
+    ComponentKind::Ingress,
 ];
 
 /// Zone kinds that group things for ownership and trust: their members do not reach
 /// each other by sharing one. Every other kind (and no kind) is a network zone.
-pub const ADMINISTRATIVE_ZONE_KINDS: &[&str] = &[
-    "cloud-account",
-    "saas-tenant",
-    "organization",
-    "tenant",
-    "project",
-    "resource-group",
-    "region",
-    "environment",
+pub const ADMINISTRATIVE_ZONE_KINDS: &[ZoneKind] = &[
+    ZoneKind::CloudAccount,
+    ZoneKind::SaasTenant,
+    ZoneKind::Organization,
+    ZoneKind::Tenant,
+    ZoneKind::Project,
+    ZoneKind::ResourceGroup,
+    ZoneKind::Region,
+    ZoneKind::Environment,
 ];
 
 /// Protocols encrypted by definition (the spec's list); any protocol whose name contains

@@ -2,6 +2,7 @@
 //! `controls` and `required`, grant `required`, the encrypted-by-default protocols, network
 //! versus administrative zones, forwarding components and effective authentication.
 
+use gambit_model::vocab::Control;
 use gambit_model::{
     Diagnostic, LoadOptions, Loaded, Model, Severity, load_str,
     vocab::{Authentication, Effect},
@@ -71,7 +72,7 @@ flows:
     assert!(m[api].managed);
     assert!(!m[m.component_id("db").unwrap()].managed);
     let tool_call = &m.flows[0];
-    assert!(tool_call.required && tool_call.has_control("human-approval"));
+    assert!(tool_call.required && tool_call.has_control(Control::HumanApproval));
     assert_eq!(tool_call.controls, ["human-approval", "logging"]);
     assert!(!m.flows[1].required && m.flows[1].controls.is_empty());
     let grants = &m.identities[0].grants;

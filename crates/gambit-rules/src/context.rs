@@ -2,7 +2,9 @@
 //! assets carry attacker-controlled content, where logs go. Rules read the model and
 //! these facts only; they never mutate anything.
 
+use gambit_model::vocab::ComponentKind;
 use gambit_model::vocab::{Access, Authentication, Classification, Impact, Stride, Trust};
+use gambit_model::vocab::{ActorKind, Control};
 use gambit_model::{
     Actor, AssetId, Component, ComponentId, Endpoint, Flow, FlowId, GrantTarget, IdentityId, Model,
     ZoneId,
@@ -44,25 +46,30 @@ pub struct ComponentFacts {
 }
 
 /// Kinds of human actors (others are systems, bots or organisations).
-const NON_HUMAN_ACTORS: &[&str] = &["external-system", "service", "bot", "partner"];
+const NON_HUMAN_ACTORS: &[ActorKind] = &[
+    ActorKind::ExternalSystem,
+    ActorKind::Service,
+    ActorKind::Bot,
+    ActorKind::Partner,
+];
 
 /// Component kinds that collect logs and events.
-const LOG_SINKS: &[&str] = &["logging", "monitoring"];
+const LOG_SINKS: &[ComponentKind] = &[ComponentKind::Logging, ComponentKind::Monitoring];
 
 /// Kinds that are products deployed as they come, not code the team writes.
-const OFF_THE_SHELF_KINDS: &[&str] = &[
-    "identity-provider",
-    "monitoring",
-    "logging",
-    "secret-store",
-    "message-broker",
-    "artifact-registry",
-    "ci-cd",
-    "repository",
-    "dns",
-    "firewall",
-    "email-server",
-    "saas",
+const OFF_THE_SHELF_KINDS: &[ComponentKind] = &[
+    ComponentKind::IdentityProvider,
+    ComponentKind::Monitoring,
+    ComponentKind::Logging,
+    ComponentKind::SecretStore,
+    ComponentKind::MessageBroker,
+    ComponentKind::ArtifactRegistry,
+    ComponentKind::CiCd,
+    ComponentKind::Repository,
+    ComponentKind::Dns,
+    ComponentKind::Firewall,
+    ComponentKind::EmailServer,
+    ComponentKind::Saas,
 ];
 
 pub struct Context<'m> {
@@ -149,12 +156,12 @@ impl<'m> Context<'m> {
     /// Whether a component has a control itself, or every forwarding component its
     /// exposure comes through has it (rate limiting at the ingress covers the services
     /// behind it). Cycles of forwarders count as unguarded.
-    pub fn guarded_by(&self, c: ComponentId, control: &str) -> bool {
+    pub fn guarded_by(&self, c: ComponentId, control: Control) -> bool {
         let mut seen = Vec::new();
         self.guarded_walk(c, control, &mut seen)
     }
 
-    fn guarded_walk(&self, c: ComponentId, control: &str, seen: &mut Vec<ComponentId>) -> bool {
+    fn guarded_walk(&self, c: ComponentId, control: Control, seen: &mut Vec<ComponentId>) -> bool {
         if self.model[c].has_control(control) {
             return true;
         }
@@ -175,7 +182,7 @@ impl<'m> Context<'m> {
             let Endpoint::Component(store) = flow.to else {
                 return None;
             };
-            (model[store].kind.as_str() == "secret-store"
+            (model[store].kind.is(ComponentKind::SecretStore)
                 && creds.iter().all(|k| flow.returns.contains(k)))
             .then(|| model[store].id.as_str())
         })
@@ -262,25 +269,22 @@ impl<'m> Context<'m> {
     /// brokers, registries, CI, forwarding components, datastores replicating to each
     /// other). Injection rules ask about code we write, so they skip these.
     pub fn off_the_shelf(&self, c: &Component) -> bool {
-        c.managed
-            || c.is_forwarding()
-            || c.is_datastore()
-            || OFF_THE_SHELF_KINDS.contains(&c.kind.as_str())
+        c.managed || c.is_forwarding() || c.is_datastore() || c.kind.is_any(OFF_THE_SHELF_KINDS)
     }
 
     /// Whether the component decides what an authenticated caller may do: forwarding
     /// hops pass requests on and sign-in endpoints only prove who the caller is, so
     /// authorization belongs to the service behind them.
     pub fn authorizes_requests(&self, c: &Component) -> bool {
-        !c.is_forwarding() && c.kind.as_str() != "identity-provider"
+        !c.is_forwarding() && !c.kind.is(ComponentKind::IdentityProvider)
     }
 
     pub fn is_human(&self, a: &Actor) -> bool {
-        !NON_HUMAN_ACTORS.contains(&a.kind.as_str())
+        !a.kind.is_any(NON_HUMAN_ACTORS)
     }
 
     pub fn is_log_sink(&self, c: &Component) -> bool {
-        LOG_SINKS.contains(&c.kind.as_str())
+        c.kind.is_any(LOG_SINKS)
     }
 
     /// "name (trust)" for rationales.
@@ -317,10 +321,14 @@ impl<'m> Context<'m> {
     /// The confidential or restricted assets a flow sends out, unless its sender strips or
     /// masks data on the way (dlp, data-minimization or tokenization): empty when guarded.
     pub fn unguarded_sensitive_data(&self, f: &gambit_model::Flow) -> Vec<AssetId> {
-        const GUARDS: &[&str] = &["dlp", "data-minimization", "tokenization"];
+        const GUARDS: &[Control] = &[
+            Control::Dlp,
+            Control::DataMinimization,
+            Control::Tokenization,
+        ];
         let guarded = self
             .component(f.from)
-            .is_some_and(|s| GUARDS.iter().any(|g| s.has_control(g)));
+            .is_some_and(|s| GUARDS.iter().any(|&g| s.has_control(g)));
         if guarded {
             return Vec::new();
         }
@@ -536,7 +544,7 @@ fn component_facts(model: &Model, c: &Component, tainted: &[bool]) -> ComponentF
         .copied()
         .find(|a| tainted[a.index()]);
     let ships_logs = c.flows_out.iter().any(|&f| match model[f].to {
-        Endpoint::Component(to) => LOG_SINKS.contains(&model[to].kind.as_str()),
+        Endpoint::Component(to) => model[to].kind.is_any(LOG_SINKS),
         Endpoint::Actor(_) => false,
     });
     ComponentFacts {

@@ -2,7 +2,7 @@
 //! [`FindingBuilder`] that fills likelihood and impact from the model the same way for
 //! every rule.
 
-use gambit_model::vocab::{Impact, Likelihood};
+use gambit_model::vocab::{Control, Impact, Likelihood};
 use gambit_model::{ActorId, AssetId, ComponentId, Endpoint, FlowId, IdentityId, Model, ZoneId};
 
 use crate::context::{Context, Exposure};
@@ -180,9 +180,9 @@ impl<'c, 'm> FindingBuilder<'c, 'm> {
     }
 
     /// One step less likely for each of `controls` present on `component` (at most one).
-    pub fn lowered_by(mut self, component: ComponentId, controls: &[&str]) -> Self {
+    pub fn lowered_by(mut self, component: ComponentId, controls: &[Control]) -> Self {
         let c = &self.cx.model[component];
-        if let Some(present) = controls.iter().find(|k| c.has_control(k)) {
+        if let Some(present) = controls.iter().find(|&&k| c.has_control(k)) {
             self.shifts.push((-1, format!("{} has {present}", c.id)));
         }
         self

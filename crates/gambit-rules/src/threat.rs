@@ -2,6 +2,7 @@
 //! and optional DREAD ratings. These are the serde types of `analyze --format json`,
 //! shared by every output that lists threats.
 
+use gambit_model::vocab::{ComponentKind, Control};
 use serde::Serialize;
 
 use gambit_model::vocab::{Impact, Likelihood, RiskStatus, Severity, Stride};
@@ -108,24 +109,24 @@ pub struct Dread {
 }
 
 /// Detective controls looked for on every component a threat touches.
-const DETECTIVE: &[&str] = &[
-    "logging",
-    "audit-logging",
-    "monitoring",
-    "anomaly-detection",
-    "edr",
+const DETECTIVE: &[Control] = &[
+    Control::Logging,
+    Control::AuditLogging,
+    Control::Monitoring,
+    Control::AnomalyDetection,
+    Control::Edr,
 ];
 /// Which of them a target is expected to have.
-const EXPECTED: &[&str] = &["logging", "monitoring"];
+const EXPECTED: &[Control] = &[Control::Logging, Control::Monitoring];
 /// Kinds that run code on hosts an attacker can land on, where EDR is expected too.
-const HOST_KINDS: &[&str] = &[
-    "vm",
-    "workstation",
-    "container",
-    "k8s-cluster",
-    "ci-cd",
-    "bastion",
-    "desktop-app",
+const HOST_KINDS: &[ComponentKind] = &[
+    ComponentKind::Vm,
+    ComponentKind::Workstation,
+    ComponentKind::Container,
+    ComponentKind::K8sCluster,
+    ComponentKind::CiCd,
+    ComponentKind::Bastion,
+    ComponentKind::DesktopApp,
 ];
 
 impl Threat {
@@ -237,25 +238,25 @@ pub fn detection(model: &Model, target: Target) -> Detection {
     let comps = watched_components(model, target);
     for &c in comps.iter().take(8) {
         let comp = &model[c];
-        for k in DETECTIVE {
+        for &k in DETECTIVE {
             if comp.has_control(k) {
                 d.present.push(format!("{}: {k}", comp.id));
             }
         }
         let ships = comp.flows_out.iter().any(|&f| {
-            matches!(model[f].to, Endpoint::Component(t) if matches!(model[t].kind.as_str(), "logging" | "monitoring"))
+            matches!(model[f].to, Endpoint::Component(t) if model[t].kind.is_any(&[ComponentKind::Logging, ComponentKind::Monitoring]))
         });
         if ships {
             d.present
                 .push(format!("{}: sends logs to a log sink", comp.id));
         }
-        let mut expected: Vec<&str> = EXPECTED.to_vec();
-        if HOST_KINDS.contains(&comp.kind.as_str()) {
-            expected.push("edr");
+        let mut expected = EXPECTED.to_vec();
+        if comp.kind.is_any(HOST_KINDS) {
+            expected.push(Control::Edr);
         }
         for k in expected {
             let covered = comp.has_control(k)
-                || (k == "logging" && (comp.has_control("audit-logging") || ships));
+                || (k == Control::Logging && (comp.has_control(Control::AuditLogging) || ships));
             if !covered {
                 d.missing.push(format!("{}: {k}", comp.id));
             }

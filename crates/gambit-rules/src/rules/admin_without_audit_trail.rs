@@ -1,5 +1,6 @@
 use gambit_model::GrantTarget;
 use gambit_model::vocab::Access;
+use gambit_model::vocab::Control;
 
 use crate::context::Context;
 use crate::declare_rule;
@@ -52,7 +53,7 @@ impl Check for AdminWithoutAuditTrail {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let mut admins: Vec<Vec<&str>> = vec![Vec::new(); cx.model.components.len()];
         for (iid, identity) in cx.identities() {
-            if !(cx.used_by_people(iid) || is_human_identity_kind(identity.kind.as_str())) {
+            if !(cx.used_by_people(iid) || is_human_identity_kind(&identity.kind)) {
                 continue;
             }
             for g in &identity.grants {
@@ -66,7 +67,7 @@ impl Check for AdminWithoutAuditTrail {
                 continue;
             }
             let who = &admins[id.index()];
-            if who.is_empty() || c.has_control("audit-logging") {
+            if who.is_empty() || c.has_control(Control::AuditLogging) {
                 continue;
             }
             cx.finding(&Self::META, Target::Component(id))

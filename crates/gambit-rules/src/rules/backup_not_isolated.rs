@@ -1,4 +1,5 @@
 use gambit_model::Endpoint;
+use gambit_model::vocab::ComponentKind;
 
 use crate::context::Context;
 use crate::declare_rule;
@@ -50,7 +51,7 @@ declare_rule! {
 impl Check for BackupNotIsolated {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, c) in cx.components() {
-            if c.kind.as_str() != "backup" {
+            if !c.kind.is(ComponentKind::Backup) {
                 continue;
             }
             let mut facts = Vec::new();

@@ -1,3 +1,5 @@
+use gambit_model::vocab::ComponentKind;
+use gambit_model::vocab::Control;
 use gambit_model::vocab::{AssetKind, Classification, Criticality};
 
 use crate::context::Context;
@@ -50,7 +52,7 @@ declare_rule! {
 impl Check for CiHoldsProductionCredential {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, c) in cx.components() {
-            if c.kind.as_str() != "ci-cd" {
+            if !c.kind.is(ComponentKind::CiCd) {
                 continue;
             }
             let mut hits = Vec::new();
@@ -94,7 +96,7 @@ impl Check for CiHoldsProductionCredential {
             cx.finding(&Self::META, Target::Component(id))
                 .because(format!("ci-cd holds {}", hits.join(", ")))
                 .assets(assets)
-                .lowered_by(id, &["human-approval", "secrets-manager"])
+                .lowered_by(id, &[Control::HumanApproval, Control::SecretsManager])
                 .emit(out);
         }
     }

@@ -2,6 +2,7 @@ use crate::context::Context;
 use crate::declare_rule;
 use crate::finding::{Finding, Target};
 use crate::rule::Check;
+use gambit_model::vocab::Control;
 
 /// Protocols that carry commands to run.
 const COMMAND_PROTOCOLS: &[&str] = &[
@@ -66,7 +67,7 @@ impl Check for CommandInjection {
             if cx.third_party(id) {
                 continue;
             }
-            if !cx.facts(id).untrusted_input || c.has_control("input-validation") {
+            if !cx.facts(id).untrusted_input || c.has_control(Control::InputValidation) {
                 continue;
             }
             let targets: Vec<_> = c
@@ -100,7 +101,7 @@ impl Check for CommandInjection {
             cx.finding(&Self::META, Target::Component(id))
                 .because(format!("{}; no input-validation", facts.join("; ")))
                 .assets(assets)
-                .lowered_by(id, &["sandboxing"])
+                .lowered_by(id, &[Control::Sandboxing])
                 .emit(out);
         }
     }

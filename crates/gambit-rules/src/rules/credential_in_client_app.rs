@@ -1,4 +1,4 @@
-use gambit_model::vocab::AssetKind;
+use gambit_model::vocab::{AssetKind, IdentityKind};
 
 use crate::context::Context;
 use crate::declare_rule;
@@ -7,7 +7,10 @@ use crate::rule::Check;
 use crate::rules::shared::is_human_identity_kind;
 
 /// Identity kinds issued per instance (attested device or workload identities).
-const PER_INSTANCE_KINDS: &[&str] = &["workload-identity", "managed-identity"];
+const PER_INSTANCE_KINDS: &[IdentityKind] = &[
+    IdentityKind::WorkloadIdentity,
+    IdentityKind::ManagedIdentity,
+];
 
 declare_rule! {
     /// ## What it finds
@@ -71,8 +74,8 @@ impl Check for CredentialInClientApp {
                     // secret granting a shared service identity is in every install.
                     cx.model[k].kind == AssetKind::Credential
                         && cx.model[k].grants.is_some_and(|i| {
-                            let kind = cx.model[i].kind.as_str();
-                            !is_human_identity_kind(kind) && !PER_INSTANCE_KINDS.contains(&kind)
+                            let kind = &cx.model[i].kind;
+                            !is_human_identity_kind(kind) && !kind.is_any(PER_INSTANCE_KINDS)
                         })
                 })
                 .collect();

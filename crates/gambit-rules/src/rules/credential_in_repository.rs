@@ -1,4 +1,5 @@
 use gambit_model::vocab::AssetKind;
+use gambit_model::vocab::ComponentKind;
 
 use crate::context::Context;
 use crate::declare_rule;
@@ -45,7 +46,10 @@ declare_rule! {
 impl Check for CredentialInRepository {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, c) in cx.components() {
-            if !matches!(c.kind.as_str(), "repository" | "artifact-registry") {
+            if !c
+                .kind
+                .is_any(&[ComponentKind::Repository, ComponentKind::ArtifactRegistry])
+            {
                 continue;
             }
             let mut creds: Vec<_> = c

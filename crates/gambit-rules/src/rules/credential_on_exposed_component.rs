@@ -1,4 +1,5 @@
 use gambit_model::vocab::AssetKind;
+use gambit_model::vocab::{ComponentKind, Control};
 
 use crate::context::{Context, Exposure};
 use crate::declare_rule;
@@ -53,12 +54,14 @@ impl Check for CredentialOnExposedComponent {
         for (id, c) in cx.components() {
             // Clients on users' devices hold their user's tokens by design; embedded
             // service secrets there are `credential-in-client-app`.
-            let client = matches!(
-                c.kind.as_str(),
-                "mobile-app" | "desktop-app" | "browser" | "iot-device"
-            );
+            let client = c.kind.is_any(&[
+                ComponentKind::MobileApp,
+                ComponentKind::DesktopApp,
+                ComponentKind::Browser,
+                ComponentKind::IotDevice,
+            ]);
             if cx.facts(id).exposure != Exposure::Internet
-                || c.kind.as_str() == "secret-store"
+                || c.kind.is(ComponentKind::SecretStore)
                 || client
             {
                 continue;
@@ -83,8 +86,8 @@ impl Check for CredentialOnExposedComponent {
                 .finding(&Self::META, Target::Component(id))
                 .because(format!("holds {}", granted.join(", ")))
                 .assets(creds.clone());
-            if c.has_control("secrets-manager") {
-                b = b.lowered_by(id, &["secrets-manager"]);
+            if c.has_control(Control::SecretsManager) {
+                b = b.lowered_by(id, &[Control::SecretsManager]);
             } else if let Some(store) = cx.fetched_from_secret_store(id, &creds) {
                 b = b.shift(-1, format!("fetched at run time from {store}"));
             }

@@ -1,4 +1,5 @@
 use gambit_model::vocab::Authentication;
+use gambit_model::vocab::Control;
 
 use crate::context::Context;
 use crate::declare_rule;
@@ -52,7 +53,7 @@ impl Check for CredentialStuffing {
             if cx.third_party(id) {
                 continue;
             }
-            if c.has_control("mfa") {
+            if c.has_control(Control::Mfa) {
                 continue;
             }
             let people: Vec<String> = c
@@ -81,7 +82,7 @@ impl Check for CredentialStuffing {
                 ))
                 .assets(cx.handled(c))
                 .fixed_likelihood(Self::META.likelihood)
-                .lowered_by(id, &["rate-limiting", "anomaly-detection"])
+                .lowered_by(id, &[Control::RateLimiting, Control::AnomalyDetection])
                 .emit(out);
         }
     }

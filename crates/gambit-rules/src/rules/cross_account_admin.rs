@@ -1,4 +1,5 @@
 use gambit_model::vocab::Access;
+use gambit_model::vocab::ZoneKind;
 use gambit_model::{GrantTarget, Model, ZoneId};
 
 use crate::context::Context;
@@ -9,7 +10,7 @@ use crate::rule::Check;
 /// The cloud account (nearest zone of kind cloud-account) a zone belongs to.
 fn account_of(model: &Model, mut zone: ZoneId) -> Option<ZoneId> {
     for _ in 0..64 {
-        if model[zone].kind.as_str() == "cloud-account" {
+        if model[zone].kind.is(ZoneKind::CloudAccount) {
             return Some(zone);
         }
         zone = model[zone].parent?;

@@ -1,4 +1,5 @@
 use gambit_model::vocab::Authentication;
+use gambit_model::vocab::{ComponentKind, Control};
 
 use crate::context::Context;
 use crate::declare_rule;
@@ -52,7 +53,7 @@ impl Check for CrossSiteRequestForgery {
             if cx.third_party(id) {
                 continue;
             }
-            if c.kind.as_str() != "web-app" || c.has_control("csrf-protection") {
+            if !c.kind.is(ComponentKind::WebApp) || c.has_control(Control::CsrfProtection) {
                 continue;
             }
             let users: Vec<String> = c
@@ -65,7 +66,7 @@ impl Check for CrossSiteRequestForgery {
                         .is_some_and(|a| cx.is_human(a) && cx.is_external(f.from))
                         || cx
                             .component(f.from)
-                            .is_some_and(|b| b.kind.as_str() == "browser")
+                            .is_some_and(|b| b.kind.is(ComponentKind::Browser))
                 })
                 .map(|f| cx.describe(f.from))
                 .collect();

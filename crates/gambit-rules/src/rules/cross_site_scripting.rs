@@ -1,4 +1,5 @@
 use gambit_model::vocab::Impact;
+use gambit_model::vocab::{ComponentKind, Control};
 
 use crate::context::Context;
 use crate::declare_rule;
@@ -53,7 +54,7 @@ impl Check for CrossSiteScripting {
             if cx.third_party(id) {
                 continue;
             }
-            if c.kind.as_str() != "web-app" || c.has_control("output-encoding") {
+            if !c.kind.is(ComponentKind::WebApp) || c.has_control(Control::OutputEncoding) {
                 continue;
             }
             let Some(tainted) = cx.facts(id).tainted_asset else {
@@ -64,7 +65,7 @@ impl Check for CrossSiteScripting {
                 cx.actor(from).is_some_and(|a| cx.is_human(a))
                     || cx
                         .component(from)
-                        .is_some_and(|s| s.kind.as_str() == "browser")
+                        .is_some_and(|s| s.kind.is(ComponentKind::Browser))
             });
             if !has_users {
                 continue;
@@ -76,7 +77,7 @@ impl Check for CrossSiteScripting {
                 ))
                 .assets(cx.handled(c))
                 .impact_at_least(Impact::Medium)
-                .lowered_by(id, &["content-security-policy"])
+                .lowered_by(id, &[Control::ContentSecurityPolicy])
                 .emit(out);
         }
     }

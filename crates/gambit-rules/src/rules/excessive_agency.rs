@@ -1,5 +1,6 @@
 use gambit_model::GrantTarget;
 use gambit_model::vocab::{Access, AssetKind};
+use gambit_model::vocab::{ComponentKind, Control};
 
 use crate::context::Context;
 use crate::declare_rule;
@@ -54,7 +55,7 @@ impl Check for ExcessiveAgency {
             if cx.third_party(id) {
                 continue;
             }
-            if c.kind.as_str() != "llm-agent" || c.has_control("human-approval") {
+            if !c.kind.is(ComponentKind::LlmAgent) || c.has_control(Control::HumanApproval) {
                 continue;
             }
             let mut powers = Vec::new();
@@ -99,7 +100,7 @@ impl Check for ExcessiveAgency {
                     f.code
                         && cx
                             .component(f.to)
-                            .is_none_or(|t| !t.has_control("sandboxing"))
+                            .is_none_or(|t| !t.has_control(Control::Sandboxing))
                 })
                 .map(|f| cx.name(f.to))
                 .collect();

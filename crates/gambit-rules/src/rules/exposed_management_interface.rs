@@ -2,16 +2,17 @@ use crate::context::Context;
 use crate::declare_rule;
 use crate::finding::{Finding, Target};
 use crate::rule::Check;
+use gambit_model::vocab::{ComponentKind, Control};
 
 /// Kinds that are management planes.
-const MANAGEMENT_KINDS: &[&str] = &[
-    "ci-cd",
-    "k8s-cluster",
-    "monitoring",
-    "logging",
-    "secret-store",
-    "bastion",
-    "model-registry",
+const MANAGEMENT_KINDS: &[ComponentKind] = &[
+    ComponentKind::CiCd,
+    ComponentKind::K8sCluster,
+    ComponentKind::Monitoring,
+    ComponentKind::Logging,
+    ComponentKind::SecretStore,
+    ComponentKind::Bastion,
+    ComponentKind::ModelRegistry,
 ];
 /// Protocols for remote administration.
 const ADMIN_PROTOCOLS: &[&str] = &[
@@ -74,11 +75,11 @@ impl Check for ExposedManagementInterface {
             if cx.third_party(id) {
                 continue;
             }
-            if c.kind.as_str() == "bastion" && c.has_control("mfa") {
+            if c.kind.is(ComponentKind::Bastion) && c.has_control(Control::Mfa) {
                 continue;
             }
             let mut facts = Vec::new();
-            if c.public && MANAGEMENT_KINDS.contains(&c.kind.as_str()) {
+            if c.public && c.kind.is_any(MANAGEMENT_KINDS) {
                 facts.push(format!("{} is public", c.kind.as_str()));
             }
             for &f in &c.flows_in {
@@ -93,7 +94,7 @@ impl Check for ExposedManagementInterface {
                     ));
                 }
             }
-            if facts.is_empty() || c.has_control("allowlisting") {
+            if facts.is_empty() || c.has_control(Control::Allowlisting) {
                 continue;
             }
             cx.finding(&Self::META, Target::Component(id))

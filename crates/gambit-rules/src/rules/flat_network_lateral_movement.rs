@@ -1,4 +1,5 @@
 use gambit_model::vocab::Classification;
+use gambit_model::vocab::Control;
 
 use crate::context::{Context, Exposure};
 use crate::declare_rule;
@@ -72,7 +73,9 @@ impl Check for FlatNetworkLateralMovement {
             let sensitive: Vec<_> = members
                 .iter()
                 .copied()
-                .filter(|c| !exposed.contains(c) && !cx.model[*c].has_control("network-policy"))
+                .filter(|c| {
+                    !exposed.contains(c) && !cx.model[*c].has_control(Control::NetworkPolicy)
+                })
                 .filter(|&c| {
                     cx.model[c]
                         .stores

@@ -1,4 +1,5 @@
 use gambit_model::Endpoint;
+use gambit_model::vocab::ComponentKind;
 
 use crate::context::Context;
 use crate::declare_rule;
@@ -6,7 +7,12 @@ use crate::finding::{Finding, Target};
 use crate::rule::Check;
 
 /// Kinds that enforce controls in front of a service.
-const GATEWAYS: &[&str] = &["api-gateway", "waf", "load-balancer", "cdn"];
+const GATEWAYS: &[ComponentKind] = &[
+    ComponentKind::ApiGateway,
+    ComponentKind::Waf,
+    ComponentKind::LoadBalancer,
+    ComponentKind::Cdn,
+];
 
 declare_rule! {
     /// ## What it finds
@@ -59,13 +65,13 @@ impl Check for GatewayBypass {
                 .iter()
                 .map(|&f| cx.model[f].from)
                 .filter_map(|e| match e {
-                    Endpoint::Component(g) if GATEWAYS.contains(&cx.model[g].kind.as_str()) => {
+                    Endpoint::Component(g) if cx.model[g].kind.is_any(GATEWAYS) => {
                         Some(cx.model[g].id.as_str())
                     }
                     _ => None,
                 })
                 .collect();
-            if gateways.is_empty() || GATEWAYS.contains(&c.kind.as_str()) {
+            if gateways.is_empty() || c.kind.is_any(GATEWAYS) {
                 continue;
             }
             let direct: Vec<String> = c

@@ -1,5 +1,6 @@
 use gambit_model::GrantTarget;
 use gambit_model::vocab::Access;
+use gambit_model::vocab::ComponentKind;
 
 use crate::context::Context;
 use crate::declare_rule;
@@ -7,7 +8,12 @@ use crate::finding::{Finding, Target};
 use crate::rule::Check;
 
 /// Kinds whose write or admin access amounts to control over everything else.
-const CONTROL_PLANE: &[&str] = &["identity-provider", "secret-store", "k8s-cluster", "ci-cd"];
+const CONTROL_PLANE: &[ComponentKind] = &[
+    ComponentKind::IdentityProvider,
+    ComponentKind::SecretStore,
+    ComponentKind::K8sCluster,
+    ComponentKind::CiCd,
+];
 
 declare_rule! {
     /// ## What it finds
@@ -57,7 +63,7 @@ impl Check for HiddenPrivilegedIdentity {
                 .iter()
                 .filter_map(|g| match (g.target, g.access) {
                     (GrantTarget::Component(t), Access::Write | Access::Admin)
-                        if CONTROL_PLANE.contains(&cx.model[t].kind.as_str()) =>
+                        if cx.model[t].kind.is_any(CONTROL_PLANE) =>
                     {
                         Some(format!(
                             "{} on {} ({})",

@@ -1,4 +1,5 @@
 use gambit_model::Endpoint;
+use gambit_model::vocab::Control;
 use gambit_model::vocab::{Authentication, Classification};
 
 use crate::context::Context;
@@ -66,7 +67,10 @@ impl Check for HumanWithoutMfa {
                         Authentication::Password | Authentication::Basic | Authentication::Ntlm
                     )
                 })
-                .filter(|f| cx.component(f.to).is_some_and(|c| !c.has_control("mfa")))
+                .filter(|f| {
+                    cx.component(f.to)
+                        .is_some_and(|c| !c.has_control(Control::Mfa))
+                })
                 .collect();
             if a.holds.is_empty() && logins.is_empty() {
                 continue;

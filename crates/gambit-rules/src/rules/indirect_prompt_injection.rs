@@ -1,4 +1,5 @@
 use gambit_model::AssetId;
+use gambit_model::vocab::Control;
 use gambit_model::vocab::Impact;
 
 use crate::context::Context;
@@ -58,7 +59,7 @@ impl Check for IndirectPromptInjection {
             if cx.third_party(id) {
                 continue;
             }
-            if !c.is_llm() || c.has_control("prompt-isolation") {
+            if !c.is_llm() || c.has_control(Control::PromptIsolation) {
                 continue;
             }
             let mut via: Vec<(AssetId, String)> = Vec::new();
@@ -104,7 +105,7 @@ impl Check for IndirectPromptInjection {
                 ))
                 .assets(assets)
                 .impact_at_least(Impact::Medium)
-                .lowered_by(id, &["human-approval"]);
+                .lowered_by(id, &[Control::HumanApproval]);
             if let Some(i) = c.runs_as {
                 b = b.impact_at_least(cx.identity_impact(i));
             }

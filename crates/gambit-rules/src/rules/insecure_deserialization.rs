@@ -2,6 +2,7 @@ use crate::context::Context;
 use crate::declare_rule;
 use crate::finding::{Finding, Target};
 use crate::rule::Check;
+use gambit_model::vocab::Control;
 
 /// Protocols that carry native serialized objects.
 const SERIALIZED: &[&str] = &[
@@ -72,7 +73,7 @@ impl Check for InsecureDeserialization {
             let Some(to) = cx.component(f.to) else {
                 continue;
             };
-            if to.has_control("input-validation") {
+            if to.has_control(Control::InputValidation) {
                 continue;
             }
             let untrusted_sender = cx.is_external(f.from)

@@ -2,6 +2,7 @@ use crate::context::Context;
 use crate::declare_rule;
 use crate::finding::{Finding, Target};
 use crate::rule::Check;
+use gambit_model::vocab::Control;
 
 declare_rule! {
     /// ## What it finds
@@ -58,7 +59,7 @@ impl Check for LdapInjection {
             }
             if !is_ldap
                 || !cx.facts(from_id).untrusted_input
-                || cx.model[from_id].has_control("input-validation")
+                || cx.model[from_id].has_control(Control::InputValidation)
             {
                 continue;
             }

@@ -3,6 +3,7 @@ use crate::declare_rule;
 use crate::finding::{Finding, Target};
 use crate::rule::Check;
 use crate::rules::shared::runs_code_impact;
+use gambit_model::vocab::Control;
 
 declare_rule! {
     /// ## What it finds
@@ -49,7 +50,7 @@ impl Check for LlmCodeExecution {
             let (Some(from), Some(to)) = (cx.component(f.from), cx.component(f.to)) else {
                 continue;
             };
-            if !from.is_llm() || !f.code || to.has_control("sandboxing") {
+            if !from.is_llm() || !f.code || to.has_control(Control::Sandboxing) {
                 continue;
             }
             cx.finding(&Self::META, Target::Flow(id))

@@ -1,4 +1,5 @@
 use gambit_model::Endpoint;
+use gambit_model::vocab::Control;
 
 use crate::context::Context;
 use crate::declare_rule;
@@ -53,7 +54,10 @@ impl Check for LlmOutputUnchecked {
             if cx.third_party(id) {
                 continue;
             }
-            if !c.is_llm() || c.has_control("output-validation") || !cx.facts(id).untrusted_input {
+            if !c.is_llm()
+                || c.has_control(Control::OutputValidation)
+                || !cx.facts(id).untrusted_input
+            {
                 continue;
             }
             let pushed = c.flows_out.iter().map(|&f| cx.model[f].to);
@@ -63,7 +67,7 @@ impl Check for LlmOutputUnchecked {
                 .filter_map(|e| match e {
                     Endpoint::Component(k)
                         if !cx.model[k].out_of_scope
-                            && !cx.model[k].has_control("output-validation") =>
+                            && !cx.model[k].has_control(Control::OutputValidation) =>
                     {
                         Some(k)
                     }

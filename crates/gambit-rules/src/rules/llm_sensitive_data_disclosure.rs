@@ -1,4 +1,5 @@
 use gambit_model::GrantTarget;
+use gambit_model::vocab::Control;
 use gambit_model::vocab::{Access, Classification};
 
 use crate::context::{Context, Exposure};
@@ -59,7 +60,10 @@ impl Check for LlmSensitiveDataDisclosure {
             if cx.third_party(id) {
                 continue;
             }
-            if !c.is_llm() || c.has_control("output-validation") || c.has_control("dlp") {
+            if !c.is_llm()
+                || c.has_control(Control::OutputValidation)
+                || c.has_control(Control::Dlp)
+            {
                 continue;
             }
             if cx.facts(id).exposure < Exposure::Partner {

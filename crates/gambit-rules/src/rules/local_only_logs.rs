@@ -2,6 +2,7 @@ use crate::context::{Context, Exposure};
 use crate::declare_rule;
 use crate::finding::{Finding, Target};
 use crate::rule::Check;
+use gambit_model::vocab::Control;
 
 declare_rule! {
     /// ## What it finds
@@ -43,7 +44,7 @@ impl Check for LocalOnlyLogs {
             if cx.third_party(id) || cx.provider_operated(c) {
                 continue;
             }
-            let logs = c.has_control("logging") || c.has_control("audit-logging");
+            let logs = c.has_control(Control::Logging) || c.has_control(Control::AuditLogging);
             if !logs
                 || cx.facts(id).ships_logs
                 || cx.facts(id).exposure != Exposure::Internet

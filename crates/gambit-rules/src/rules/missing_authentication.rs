@@ -1,3 +1,4 @@
+use gambit_model::vocab::ComponentKind;
 use gambit_model::vocab::{Authentication, Classification};
 
 use crate::context::Context;
@@ -7,23 +8,22 @@ use crate::rule::Check;
 
 /// Kinds that are not services callers authenticate to: clients, pass-through network
 /// devices, and kinds other rules cover (datastores, LLMs, log sinks).
-const NOT_APPLICABLE: &[&str] = &[
-    "browser",
-    "mobile-app",
-    "desktop-app",
-    "workstation",
-    "iot-device",
-    "load-balancer",
-    "cdn",
-    "dns",
-    "firewall",
-    "waf",
-    "llm",
-    "llm-agent",
-    "logging",
-    "monitoring",
-    // Sign-in endpoints take unauthenticated callers by design.
-    "identity-provider",
+const NOT_APPLICABLE: &[ComponentKind] = &[
+    ComponentKind::Browser,
+    ComponentKind::MobileApp,
+    ComponentKind::DesktopApp,
+    ComponentKind::Workstation,
+    ComponentKind::IotDevice,
+    ComponentKind::LoadBalancer,
+    ComponentKind::Cdn,
+    ComponentKind::Dns,
+    ComponentKind::Firewall,
+    ComponentKind::Waf,
+    ComponentKind::Llm,
+    ComponentKind::LlmAgent,
+    ComponentKind::Logging,
+    ComponentKind::Monitoring,
+    ComponentKind::IdentityProvider,
 ];
 
 declare_rule! {
@@ -76,7 +76,7 @@ impl Check for MissingAuthentication {
             if cx.third_party(id) || c.states_authentication() {
                 continue;
             }
-            if c.is_datastore() || NOT_APPLICABLE.contains(&c.kind.as_str()) {
+            if c.is_datastore() || c.kind.is_any(NOT_APPLICABLE) {
                 continue;
             }
             let open: Vec<_> = c

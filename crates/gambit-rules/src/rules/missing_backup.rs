@@ -1,5 +1,6 @@
 use gambit_model::Endpoint;
 use gambit_model::vocab::Criticality;
+use gambit_model::vocab::{ComponentKind, Control};
 
 use crate::context::Context;
 use crate::declare_rule;
@@ -49,16 +50,19 @@ impl Check for MissingBackup {
             if cx.third_party(id) {
                 continue;
             }
-            if !matches!(
-                c.kind.as_str(),
-                "database" | "object-store" | "file-share" | "data-warehouse" | "vector-store"
-            ) || c.has_control("backup")
+            if !c.kind.is_any(&[
+                ComponentKind::Database,
+                ComponentKind::ObjectStore,
+                ComponentKind::FileShare,
+                ComponentKind::DataWarehouse,
+                ComponentKind::VectorStore,
+            ]) || c.has_control(Control::Backup)
             {
                 continue;
             }
             let backed_up = c.flows_out.iter().chain(&c.flows_in).any(|&f| {
                 let flow = &cx.model[f];
-                [flow.from, flow.to].into_iter().any(|e| matches!(e, Endpoint::Component(k) if k != id && cx.model[k].kind.as_str() == "backup"))
+                [flow.from, flow.to].into_iter().any(|e| matches!(e, Endpoint::Component(k) if k != id && cx.model[k].kind.is(ComponentKind::Backup)))
             });
             if backed_up {
                 continue;

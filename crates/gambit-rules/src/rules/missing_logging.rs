@@ -1,3 +1,5 @@
+use gambit_model::vocab::ComponentKind;
+use gambit_model::vocab::Control;
 use gambit_model::vocab::Criticality;
 
 use crate::context::Context;
@@ -6,17 +8,22 @@ use crate::finding::{Finding, Target};
 use crate::rule::Check;
 
 /// Kinds whose actions must be attributable whatever data they hold.
-const SECURITY_KINDS: &[&str] = &["identity-provider", "secret-store", "ci-cd", "bastion"];
+const SECURITY_KINDS: &[ComponentKind] = &[
+    ComponentKind::IdentityProvider,
+    ComponentKind::SecretStore,
+    ComponentKind::CiCd,
+    ComponentKind::Bastion,
+];
 /// Clients and sinks: nothing to audit on the server side.
-const EXEMPT: &[&str] = &[
-    "browser",
-    "mobile-app",
-    "desktop-app",
-    "iot-device",
-    "logging",
-    "monitoring",
-    "cdn",
-    "dns",
+const EXEMPT: &[ComponentKind] = &[
+    ComponentKind::Browser,
+    ComponentKind::MobileApp,
+    ComponentKind::DesktopApp,
+    ComponentKind::IotDevice,
+    ComponentKind::Logging,
+    ComponentKind::Monitoring,
+    ComponentKind::Cdn,
+    ComponentKind::Dns,
 ];
 
 declare_rule! {
@@ -65,9 +72,9 @@ impl Check for MissingLogging {
                 continue;
             }
             let kind = c.kind.as_str();
-            if EXEMPT.contains(&kind)
-                || c.has_control("logging")
-                || c.has_control("audit-logging")
+            if c.kind.is_any(EXEMPT)
+                || c.has_control(Control::Logging)
+                || c.has_control(Control::AuditLogging)
                 || cx.facts(id).ships_logs
             {
                 continue;
@@ -77,7 +84,7 @@ impl Check for MissingLogging {
                 .into_iter()
                 .filter(|&a| cx.model[a].integrity >= Criticality::High)
                 .collect();
-            let security = SECURITY_KINDS.contains(&kind);
+            let security = c.kind.is_any(SECURITY_KINDS);
             if important.is_empty() && !security {
                 continue;
             }

@@ -2,17 +2,18 @@ use crate::context::{Context, Exposure};
 use crate::declare_rule;
 use crate::finding::{Finding, Target};
 use crate::rule::Check;
+use gambit_model::vocab::{ComponentKind, Control};
 
 /// Kinds that answer requests from callers.
-const ENDPOINT_KINDS: &[&str] = &[
-    "web-app",
-    "api",
-    "api-gateway",
-    "service",
-    "function",
-    "identity-provider",
-    "mcp-server",
-    "load-balancer",
+const ENDPOINT_KINDS: &[ComponentKind] = &[
+    ComponentKind::WebApp,
+    ComponentKind::Api,
+    ComponentKind::ApiGateway,
+    ComponentKind::Service,
+    ComponentKind::Function,
+    ComponentKind::IdentityProvider,
+    ComponentKind::McpServer,
+    ComponentKind::LoadBalancer,
 ];
 
 declare_rule! {
@@ -62,10 +63,10 @@ impl Check for MissingRateLimiting {
             if cx.third_party(id) || cx.provider_operated(c) {
                 continue;
             }
-            if !ENDPOINT_KINDS.contains(&c.kind.as_str())
+            if !c.kind.is_any(ENDPOINT_KINDS)
                 || cx.facts(id).exposure != Exposure::Internet
-                || cx.guarded_by(id, "rate-limiting")
-                || cx.guarded_by(id, "ddos-protection")
+                || cx.guarded_by(id, Control::RateLimiting)
+                || cx.guarded_by(id, Control::DdosProtection)
             {
                 continue;
             }

@@ -2,6 +2,7 @@ use crate::context::{Context, Exposure};
 use crate::declare_rule;
 use crate::finding::{Finding, Target};
 use crate::rule::Check;
+use gambit_model::vocab::Control;
 
 declare_rule! {
     /// ## What it finds
@@ -47,7 +48,7 @@ impl Check for NoDdosProtection {
             }
             if cx.facts(id).exposure != Exposure::Internet
                 || cx.is_log_sink(c)
-                || cx.guarded_by(id, "ddos-protection")
+                || cx.guarded_by(id, Control::DdosProtection)
             {
                 continue;
             }

@@ -3,6 +3,7 @@ use crate::declare_rule;
 use crate::finding::{Finding, Target};
 use crate::rule::Check;
 use crate::rules::sql_injection::is_nosql;
+use gambit_model::vocab::{ComponentKind, Control};
 
 declare_rule! {
     /// ## What it finds
@@ -64,13 +65,19 @@ impl Check for NosqlInjection {
             if cx.third_party(from_id) || cx.off_the_shelf(from) {
                 continue;
             }
-            let nosql_kind = matches!(to.kind.as_str(), "cache" | "search-index");
-            let nosql_db = matches!(to.kind.as_str(), "database" | "data-warehouse")
+            let nosql_kind = to
+                .kind
+                .is_any(&[ComponentKind::Cache, ComponentKind::SearchIndex]);
+            let nosql_db = to
+                .kind
+                .is_any(&[ComponentKind::Database, ComponentKind::DataWarehouse])
                 && is_nosql(f.protocol.as_deref());
             if !(nosql_kind || nosql_db) || !cx.facts(from_id).untrusted_input {
                 continue;
             }
-            if from.has_control("input-validation") || from.has_control("parameterized-queries") {
+            if from.has_control(Control::InputValidation)
+                || from.has_control(Control::ParameterizedQueries)
+            {
                 continue;
             }
             cx.finding(&Self::META, Target::Flow(id))

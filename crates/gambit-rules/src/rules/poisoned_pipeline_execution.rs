@@ -1,4 +1,5 @@
 use gambit_model::Endpoint;
+use gambit_model::vocab::{ComponentKind, Control};
 
 use crate::context::Context;
 use crate::declare_rule;
@@ -53,7 +54,7 @@ declare_rule! {
 impl Check for PoisonedPipelineExecution {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, c) in cx.components() {
-            if c.kind.as_str() != "ci-cd" || c.has_control("human-approval") {
+            if !c.kind.is(ComponentKind::CiCd) || c.has_control(Control::HumanApproval) {
                 continue;
             }
             let mut sources = Vec::new();
@@ -66,7 +67,7 @@ impl Check for PoisonedPipelineExecution {
                 let outsider = match from {
                     Endpoint::Actor(a) => cx.is_external(from) && cx.is_human(&cx.model[a]),
                     Endpoint::Component(k) => {
-                        cx.is_untrusted(from) && cx.model[k].kind.as_str() != "repository"
+                        cx.is_untrusted(from) && !cx.model[k].kind.is(ComponentKind::Repository)
                     }
                 };
                 if outsider {
@@ -74,7 +75,7 @@ impl Check for PoisonedPipelineExecution {
                     continue;
                 }
                 if let Endpoint::Component(r) = from
-                    && cx.model[r].kind.as_str() == "repository"
+                    && cx.model[r].kind.is(ComponentKind::Repository)
                 {
                     let outside: Vec<String> = cx.model[r]
                         .flows_in
@@ -104,7 +105,7 @@ impl Check for PoisonedPipelineExecution {
                     sources.join(", ")
                 ))
                 .assets(assets)
-                .lowered_by(id, &["sandboxing"])
+                .lowered_by(id, &[Control::Sandboxing])
                 .emit(out);
         }
     }

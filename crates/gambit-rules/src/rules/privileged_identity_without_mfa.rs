@@ -55,7 +55,7 @@ impl Check for PrivilegedIdentityWithoutMfa {
                 .filter_map(|e| cx.actor(e))
                 .filter(|a| cx.is_human(a))
                 .collect();
-            let human_kind = is_human_identity_kind(identity.kind.as_str());
+            let human_kind = is_human_identity_kind(&identity.kind);
             if !human_kind && holders.is_empty() {
                 continue;
             }

@@ -1,4 +1,5 @@
 use gambit_model::vocab::Impact;
+use gambit_model::vocab::{ComponentKind, Control};
 
 use crate::context::Context;
 use crate::declare_rule;
@@ -54,7 +55,7 @@ impl Check for PromptInjection {
             if cx.third_party(id) {
                 continue;
             }
-            if !c.is_llm() || c.has_control("prompt-isolation") {
+            if !c.is_llm() || c.has_control(Control::PromptIsolation) {
                 continue;
             }
             let direct: Vec<String> = c
@@ -65,7 +66,11 @@ impl Check for PromptInjection {
                 .filter(|&e| match cx.actor(e) {
                     Some(a) => cx.is_human(a),
                     None => cx.component(e).is_some_and(|s| {
-                        matches!(s.kind.as_str(), "browser" | "mobile-app" | "desktop-app")
+                        s.kind.is_any(&[
+                            ComponentKind::Browser,
+                            ComponentKind::MobileApp,
+                            ComponentKind::DesktopApp,
+                        ])
                     }),
                 })
                 .map(|e| cx.describe(e))
@@ -83,7 +88,7 @@ impl Check for PromptInjection {
                 ))
                 .assets(cx.handled(c))
                 .impact_at_least(Impact::Medium)
-                .lowered_by(id, &["human-approval"]);
+                .lowered_by(id, &[Control::HumanApproval]);
             if let Some(i) = c.runs_as {
                 b = b.impact_at_least(cx.identity_impact(i));
             }

@@ -1,4 +1,5 @@
 use gambit_model::vocab::AssetKind;
+use gambit_model::vocab::{ComponentKind, Control};
 
 use crate::context::{Context, Exposure};
 use crate::declare_rule;
@@ -51,14 +52,16 @@ impl Check for SecretOutsideVault {
                 continue;
             }
             // Devices keep their secrets in hardware-backed stores, not a secrets manager.
-            let client = matches!(
-                c.kind.as_str(),
-                "mobile-app" | "desktop-app" | "browser" | "iot-device"
-            );
+            let client = c.kind.is_any(&[
+                ComponentKind::MobileApp,
+                ComponentKind::DesktopApp,
+                ComponentKind::Browser,
+                ComponentKind::IotDevice,
+            ]);
             if client
                 || cx.facts(id).exposure == Exposure::Internet
-                || c.has_control("secrets-manager")
-                || c.kind.as_str() == "secret-store"
+                || c.has_control(Control::SecretsManager)
+                || c.kind.is(ComponentKind::SecretStore)
             {
                 continue;
             }

@@ -1,3 +1,4 @@
+use gambit_model::vocab::Control;
 use gambit_model::vocab::{AssetKind, Classification};
 
 use crate::context::Context;
@@ -55,9 +56,13 @@ impl Check for SensitiveDataInLogs {
                 continue;
             }
             let guarded = cx.component(f.from).is_some_and(|s| {
-                ["dlp", "tokenization", "data-minimization"]
-                    .iter()
-                    .any(|g| s.has_control(g))
+                [
+                    Control::Dlp,
+                    Control::Tokenization,
+                    Control::DataMinimization,
+                ]
+                .into_iter()
+                .any(|g| s.has_control(g))
             });
             if guarded {
                 continue;

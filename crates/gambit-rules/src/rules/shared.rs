@@ -4,18 +4,22 @@
 
 use std::borrow::Cow;
 
-use gambit_model::vocab::{Impact, Stride};
-use gambit_model::{Component, Flow};
+use gambit_model::vocab::{IdentityKind, Impact, Stride};
+use gambit_model::{Component, Flow, Kind};
 
 use crate::context::Context;
 
 /// Identity kinds that people sign in as.
-pub(crate) const HUMAN_IDENTITY_KINDS: &[&str] =
-    &["iam-user", "user-account", "admin-account", "ssh-user"];
+pub(crate) const HUMAN_IDENTITY_KINDS: &[IdentityKind] = &[
+    IdentityKind::IamUser,
+    IdentityKind::UserAccount,
+    IdentityKind::AdminAccount,
+    IdentityKind::SshUser,
+];
 
 /// Whether an identity kind is one people sign in as.
-pub(crate) fn is_human_identity_kind(kind: &str) -> bool {
-    HUMAN_IDENTITY_KINDS.contains(&kind)
+pub(crate) fn is_human_identity_kind(kind: &Kind<IdentityKind>) -> bool {
+    kind.is_any(HUMAN_IDENTITY_KINDS)
 }
 
 /// Running an attacker's code on a component exposes everything it handles, both ways.

@@ -2,14 +2,15 @@ use crate::context::Context;
 use crate::declare_rule;
 use crate::finding::{Finding, Target};
 use crate::rule::Check;
+use gambit_model::vocab::{ComponentKind, Control};
 
 /// Client-side kinds: their availability is the user's, not the system's.
-const CLIENTS: &[&str] = &[
-    "browser",
-    "mobile-app",
-    "desktop-app",
-    "workstation",
-    "iot-device",
+const CLIENTS: &[ComponentKind] = &[
+    ComponentKind::Browser,
+    ComponentKind::MobileApp,
+    ComponentKind::DesktopApp,
+    ComponentKind::Workstation,
+    ComponentKind::IotDevice,
 ];
 
 declare_rule! {
@@ -56,10 +57,10 @@ impl Check for SinglePointOfFailure {
             if cx.third_party(id) || cx.provider_operated(c) {
                 continue;
             }
-            if CLIENTS.contains(&c.kind.as_str())
-                || c.kind.as_str() == "backup"
+            if c.kind.is_any(CLIENTS)
+                || c.kind.is(ComponentKind::Backup)
                 || cx.is_log_sink(c)
-                || c.has_control("redundancy")
+                || c.has_control(Control::Redundancy)
             {
                 continue;
             }

@@ -2,6 +2,7 @@ use crate::context::Context;
 use crate::declare_rule;
 use crate::finding::{Finding, Target};
 use crate::rule::Check;
+use gambit_model::vocab::{ComponentKind, Control};
 
 /// Words in a protocol name that mean a non-SQL store (see `nosql-injection`).
 pub(crate) const NOSQL_PROTOCOLS: &[&str] = &[
@@ -76,7 +77,9 @@ impl Check for SqlInjection {
             let (Some(from), Some(to)) = (cx.component(f.from), cx.component(f.to)) else {
                 continue;
             };
-            if !matches!(to.kind.as_str(), "database" | "data-warehouse")
+            if !to
+                .kind
+                .is_any(&[ComponentKind::Database, ComponentKind::DataWarehouse])
                 || is_nosql(f.protocol.as_deref())
             {
                 continue;
@@ -90,7 +93,7 @@ impl Check for SqlInjection {
                 continue;
             }
             let facts = cx.facts(from_id);
-            if !facts.untrusted_input || from.has_control("parameterized-queries") {
+            if !facts.untrusted_input || from.has_control(Control::ParameterizedQueries) {
                 continue;
             }
             let source = match (facts.exposure_reason.as_deref(), facts.tainted_asset) {
@@ -111,7 +114,7 @@ impl Check for SqlInjection {
                     to.id
                 ))
                 .assets(to.stores.iter().copied())
-                .lowered_by(from_id, &["input-validation", "waf"])
+                .lowered_by(from_id, &[Control::InputValidation, Control::Waf])
                 .emit(out);
         }
     }

@@ -1,4 +1,5 @@
 use gambit_model::vocab::AssetKind;
+use gambit_model::vocab::Control;
 
 use crate::context::Context;
 use crate::declare_rule;
@@ -60,8 +61,8 @@ impl Check for Ssrf {
                 continue;
             }
             if !cx.facts(id).untrusted_input
-                || c.has_control("egress-filtering")
-                || c.has_control("allowlisting")
+                || c.has_control(Control::EgressFiltering)
+                || c.has_control(Control::Allowlisting)
             {
                 continue;
             }
@@ -97,7 +98,7 @@ impl Check for Ssrf {
                     names.join(", ")
                 ))
                 .assets(assets)
-                .lowered_by(id, &["input-validation"])
+                .lowered_by(id, &[Control::InputValidation])
                 .emit(out);
         }
     }

@@ -3,6 +3,7 @@ use crate::declare_rule;
 use crate::finding::{Finding, Target};
 use crate::rule::Check;
 use crate::rules::shared::is_human_identity_kind;
+use gambit_model::vocab::Control;
 
 declare_rule! {
     /// ## What it finds
@@ -55,13 +56,13 @@ impl Check for StandingPrivilegedAccess {
                 continue;
             }
             let people = cx.used_by_people(id);
-            if !people && !is_human_identity_kind(identity.kind.as_str()) {
+            if !people && !is_human_identity_kind(&identity.kind) {
                 continue;
             }
             let targets = cx.writable_by(id);
-            let brokered = targets
-                .iter()
-                .any(|&t| cx.model[t].has_control("jit-access") || cx.model[t].has_control("pam"));
+            let brokered = targets.iter().any(|&t| {
+                cx.model[t].has_control(Control::JitAccess) || cx.model[t].has_control(Control::Pam)
+            });
             // Or its credential lives only in a PAM / JIT broker (a bastion or vault that
             // checks it out per session), never with a person.
             let holders: Vec<_> = identity
@@ -71,8 +72,9 @@ impl Check for StandingPrivilegedAccess {
                 .collect();
             let vaulted = !holders.is_empty()
                 && holders.iter().all(|&e| {
-                    cx.component(e)
-                        .is_some_and(|c| c.has_control("pam") || c.has_control("jit-access"))
+                    cx.component(e).is_some_and(|c| {
+                        c.has_control(Control::Pam) || c.has_control(Control::JitAccess)
+                    })
                 });
             if brokered || vaulted {
                 continue;

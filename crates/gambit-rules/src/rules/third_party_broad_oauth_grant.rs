@@ -1,5 +1,6 @@
 use gambit_model::Endpoint;
 use gambit_model::vocab::Access;
+use gambit_model::vocab::ComponentKind;
 
 use crate::context::Context;
 use crate::declare_rule;
@@ -61,7 +62,7 @@ impl Check for ThirdPartyBroadOauthGrant {
                 .iter()
                 .flat_map(|&k| cx.model[k].held_by.iter().copied())
                 .filter(|&e| cx.actor(e).is_none_or(|a| !cx.is_human(a)))
-                .filter(|&e| cx.outside_organisation(e) || matches!(e, Endpoint::Component(c) if cx.model[c].kind.as_str() == "saas"))
+                .filter(|&e| cx.outside_organisation(e) || matches!(e, Endpoint::Component(c) if cx.model[c].kind.is(ComponentKind::Saas)))
                 .filter(|&e| reaches_beyond || !owns_all(cx, e, &writable))
                 .map(|e| cx.describe(e))
                 .collect();

@@ -2,9 +2,12 @@ use crate::context::Context;
 use crate::declare_rule;
 use crate::finding::{Finding, Target};
 use crate::rule::Check;
+use gambit_model::vocab::ComponentKind;
+use gambit_model::vocab::Control;
 
 /// Kinds that hold what models learn from.
-const TRAINING_KINDS: &[&str] = &["model-registry", "feature-store"];
+const TRAINING_KINDS: &[ComponentKind] =
+    &[ComponentKind::ModelRegistry, ComponentKind::FeatureStore];
 const TRAINING_TAGS: &[&str] = &["training", "training-data", "fine-tuning"];
 
 declare_rule! {
@@ -55,9 +58,9 @@ impl Check for TrainingDataPoisoning {
             if cx.third_party(id) {
                 continue;
             }
-            let training = TRAINING_KINDS.contains(&c.kind.as_str())
+            let training = c.kind.is_any(TRAINING_KINDS)
                 || c.tags.iter().any(|t| TRAINING_TAGS.contains(&t.as_str()));
-            if !training || c.has_control("input-validation") {
+            if !training || c.has_control(Control::InputValidation) {
                 continue;
             }
             let Some(tainted) = cx.facts(id).tainted_asset else {

@@ -2,6 +2,7 @@ use crate::context::{Context, Exposure};
 use crate::declare_rule;
 use crate::finding::{Finding, Target};
 use crate::rule::Check;
+use gambit_model::vocab::Control;
 
 declare_rule! {
     /// ## What it finds
@@ -48,7 +49,7 @@ impl Check for UnboundedModelConsumption {
                 continue;
             }
             if !c.is_llm()
-                || c.has_control("rate-limiting")
+                || c.has_control(Control::RateLimiting)
                 || cx.facts(id).exposure < Exposure::Partner
             {
                 continue;

@@ -1,5 +1,6 @@
 use gambit_model::vocab::AssetKind;
 use gambit_model::vocab::Classification;
+use gambit_model::vocab::Control;
 
 use crate::context::Context;
 use crate::declare_rule;
@@ -49,7 +50,8 @@ impl Check for UnencryptedAtRest {
             if cx.third_party(id) {
                 continue;
             }
-            if !c.is_datastore() || c.encrypted_at_rest || c.has_control("encryption-at-rest") {
+            if !c.is_datastore() || c.encrypted_at_rest || c.has_control(Control::EncryptionAtRest)
+            {
                 continue;
             }
             let data: Vec<_> = c

@@ -3,6 +3,7 @@ use crate::declare_rule;
 use crate::finding::{Finding, Target};
 use crate::rule::Check;
 use crate::rules::shared::runs_code_impact;
+use gambit_model::vocab::Control;
 
 declare_rule! {
     /// ## What it finds
@@ -65,8 +66,11 @@ impl Check for UnpinnedDependencies {
             let verified = [f.from, f.to]
                 .into_iter()
                 .filter_map(|e| cx.component(e))
-                .any(|c| c.has_control("dependency-pinning") || c.has_control("signed-artifacts"));
-            if to.has_control("dependency-pinning") || verified {
+                .any(|c| {
+                    c.has_control(Control::DependencyPinning)
+                        || c.has_control(Control::SignedArtifacts)
+                });
+            if to.has_control(Control::DependencyPinning) || verified {
                 continue;
             }
             cx.finding(&Self::META, Target::Flow(id))

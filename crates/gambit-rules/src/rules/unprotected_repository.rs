@@ -2,6 +2,7 @@ use crate::context::Context;
 use crate::declare_rule;
 use crate::finding::{Finding, Target};
 use crate::rule::Check;
+use gambit_model::vocab::{ComponentKind, Control};
 
 declare_rule! {
     /// ## What it finds
@@ -43,9 +44,9 @@ declare_rule! {
 impl Check for UnprotectedRepository {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, c) in cx.components() {
-            if c.kind.as_str() != "repository"
-                || c.has_control("branch-protection")
-                || c.has_control("code-review")
+            if !c.kind.is(ComponentKind::Repository)
+                || c.has_control(Control::BranchProtection)
+                || c.has_control(Control::CodeReview)
             {
                 continue;
             }
@@ -57,7 +58,7 @@ impl Check for UnprotectedRepository {
                     f.code
                         || cx
                             .component(f.to)
-                            .is_some_and(|t| t.kind.as_str() == "ci-cd")
+                            .is_some_and(|t| t.kind.is(ComponentKind::CiCd))
                 })
                 .map(|f| cx.name(f.to))
                 .collect();

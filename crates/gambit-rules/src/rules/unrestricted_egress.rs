@@ -1,4 +1,5 @@
 use gambit_model::vocab::Classification;
+use gambit_model::vocab::Control;
 
 use crate::context::Context;
 use crate::declare_rule;
@@ -51,7 +52,7 @@ impl Check for UnrestrictedEgress {
             if cx.third_party(id) || cx.provider_operated(c) {
                 continue;
             }
-            if c.has_control("egress-filtering") || c.has_control("dlp") {
+            if c.has_control(Control::EgressFiltering) || c.has_control(Control::Dlp) {
                 continue;
             }
             let internet: Vec<&str> = c

@@ -3,6 +3,7 @@ use crate::declare_rule;
 use crate::finding::{Finding, Target};
 use crate::rule::Check;
 use crate::rules::shared::runs_code_impact;
+use gambit_model::vocab::{ComponentKind, Control};
 
 declare_rule! {
     /// ## What it finds
@@ -56,7 +57,7 @@ impl Check for UnsignedCodeFlow {
             let signed = [f.from, f.to]
                 .into_iter()
                 .filter_map(|e| cx.component(e))
-                .any(|c| c.has_control("signed-artifacts"));
+                .any(|c| c.has_control(Control::SignedArtifacts));
             let Some(to) = cx.component(f.to) else {
                 continue;
             };
@@ -64,8 +65,9 @@ impl Check for UnsignedCodeFlow {
             if cx.component(f.from).is_some_and(|c| c.is_llm()) {
                 continue;
             }
-            let reviewed = to.kind.as_str() == "repository"
-                && (to.has_control("code-review") || to.has_control("branch-protection"));
+            let reviewed = to.kind.is(ComponentKind::Repository)
+                && (to.has_control(Control::CodeReview)
+                    || to.has_control(Control::BranchProtection));
             if signed || reviewed {
                 continue;
             }

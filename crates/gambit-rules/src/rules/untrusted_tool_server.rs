@@ -2,6 +2,7 @@ use crate::context::Context;
 use crate::declare_rule;
 use crate::finding::{Finding, Target};
 use crate::rule::Check;
+use gambit_model::vocab::{ComponentKind, Control};
 
 declare_rule! {
     /// ## What it finds
@@ -51,8 +52,8 @@ impl Check for UntrustedToolServer {
                 continue;
             };
             if !agent.is_llm()
-                || tool.kind.as_str() != "mcp-server"
-                || agent.has_control("allowlisting")
+                || !tool.kind.is(ComponentKind::McpServer)
+                || agent.has_control(Control::Allowlisting)
             {
                 continue;
             }

@@ -1,4 +1,4 @@
-use gambit_model::vocab::AssetKind;
+use gambit_model::vocab::{AssetKind, ComponentKind, Control};
 
 use crate::context::Context;
 use crate::declare_rule;
@@ -46,7 +46,11 @@ declare_rule! {
 impl Check for WorkstationCredentialWithoutEdr {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, c) in cx.components() {
-            if !matches!(c.kind.as_str(), "workstation" | "bastion" | "vm") || c.has_control("edr")
+            if !c.kind.is_any(&[
+                ComponentKind::Workstation,
+                ComponentKind::Bastion,
+                ComponentKind::Vm,
+            ]) || c.has_control(Control::Edr)
             {
                 continue;
             }

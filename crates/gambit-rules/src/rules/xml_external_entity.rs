@@ -2,6 +2,7 @@ use crate::context::Context;
 use crate::declare_rule;
 use crate::finding::{Finding, Target};
 use crate::rule::Check;
+use gambit_model::vocab::Control;
 
 declare_rule! {
     /// ## What it finds
@@ -58,7 +59,7 @@ impl Check for XmlExternalEntity {
             };
             let untrusted = cx.is_external(f.from)
                 || matches!(f.from, gambit_model::Endpoint::Component(c) if cx.facts(c).untrusted_input);
-            if !untrusted || to.has_control("input-validation") {
+            if !untrusted || to.has_control(Control::InputValidation) {
                 continue;
             }
             cx.finding(&Self::META, Target::Flow(id))
