@@ -11,7 +11,7 @@ use crate::engine::Mask;
 use crate::fact::Fact;
 use crate::graph::AttackGraph;
 use crate::index::{Fix, Index};
-use crate::rule::{Rule, Via};
+use crate::rule::{DerivationRule, Via};
 
 /// One attacker's graph and its best proofs.
 #[derive(Clone, Debug)]
@@ -565,7 +565,7 @@ pub fn k_best(a: &AttackerAnalysis, goal: u32, k: usize, marks: &mut Marks) -> V
         let mut shown: Vec<u32> = proof
             .iter()
             .copied()
-            .filter(|&d| g.derivations[d as usize].rule != Rule::Position)
+            .filter(|&d| g.derivations[d as usize].rule != DerivationRule::Position)
             .collect();
         shown.sort_unstable();
         shown

@@ -15,7 +15,7 @@ use crate::adjacency::NONE;
 
 use crate::fact::Fact;
 use crate::index::{Fix, Index};
-use crate::rule::{Rule, Via};
+use crate::rule::{DerivationRule, Via};
 
 use crate::fixes::FixList;
 pub use crate::fixes::NO_FIX;
@@ -26,7 +26,7 @@ pub struct Derivation {
     pub head: u32,
     pub premises: [u32; 2],
     pub premise_count: u8,
-    pub rule: Rule,
+    pub rule: DerivationRule,
     pub via: Via,
     /// A second model fact some derivations rest on (the grant of a code flow written
     /// through an identity).
@@ -138,7 +138,7 @@ impl<'a, S: Sink> Engine<'a, S> {
         self.status[self.ix.facts.id(f) as usize] == DONE
     }
 
-    fn emit(&mut self, head: Fact, rule: Rule, premises: &[Fact], via: Via, via2: Via) {
+    fn emit(&mut self, head: Fact, rule: DerivationRule, premises: &[Fact], via: Via, via2: Via) {
         if let Some(mask) = self.mask
             && mask.blocks(crate::fixes::fixes_of(
                 self.model, self.ix, head, rule, via, via2,
@@ -172,7 +172,7 @@ impl<'a, S: Sink> Engine<'a, S> {
             AttackerSpec::Internet => {
                 self.emit(
                     Fact::InZone(model.internet()),
-                    Rule::Start,
+                    DerivationRule::Start,
                     &[],
                     Via::Attacker,
                     Via::None,
@@ -181,7 +181,7 @@ impl<'a, S: Sink> Engine<'a, S> {
                     if actor.trust == Trust::Untrusted {
                         self.emit(
                             Fact::Control(ActorId(i as u32)),
-                            Rule::Start,
+                            DerivationRule::Start,
                             &[],
                             Via::Attacker,
                             Via::None,
@@ -196,7 +196,7 @@ impl<'a, S: Sink> Engine<'a, S> {
                         for &k in &actor.holds {
                             self.emit(
                                 Fact::Holds(k),
-                                Rule::Phishing,
+                                DerivationRule::Phishing,
                                 &[],
                                 Via::Phish(ActorId(i as u32)),
                                 Via::None,
@@ -206,10 +206,22 @@ impl<'a, S: Sink> Engine<'a, S> {
                 }
             }
             AttackerSpec::Insider(a) => {
-                self.emit(Fact::Control(a), Rule::Start, &[], Via::Attacker, Via::None);
+                self.emit(
+                    Fact::Control(a),
+                    DerivationRule::Start,
+                    &[],
+                    Via::Attacker,
+                    Via::None,
+                );
             }
             AttackerSpec::Compromised(c) => {
-                self.emit(Fact::Exec(c), Rule::Start, &[], Via::Attacker, Via::None);
+                self.emit(
+                    Fact::Exec(c),
+                    DerivationRule::Start,
+                    &[],
+                    Via::Attacker,
+                    Via::None,
+                );
             }
         }
     }
@@ -221,7 +233,7 @@ impl<'a, S: Sink> Engine<'a, S> {
             Fact::Exec(c) => self.on_exec(c),
             Fact::Admin(c) => self.emit(
                 Fact::Exec(c),
-                Rule::AdminImpliesExec,
+                DerivationRule::AdminImpliesExec,
                 &[fact],
                 Via::None,
                 Via::None,
@@ -231,7 +243,7 @@ impl<'a, S: Sink> Engine<'a, S> {
                 if i != NONE {
                     self.emit(
                         Fact::ActAs(IdentityId(i)),
-                        Rule::UseCredential,
+                        DerivationRule::UseCredential,
                         &[fact],
                         Via::Credential(k),
                         Via::None,
@@ -243,7 +255,7 @@ impl<'a, S: Sink> Engine<'a, S> {
                 if adj.is_credential[a.index()] {
                     self.emit(
                         Fact::Holds(a),
-                        Rule::ReadCredential,
+                        DerivationRule::ReadCredential,
                         &[fact],
                         Via::None,
                         Via::None,
@@ -252,14 +264,14 @@ impl<'a, S: Sink> Engine<'a, S> {
             }
             Fact::Write(a) => self.emit(
                 Fact::Taint(a),
-                Rule::TaintWrite,
+                DerivationRule::TaintWrite,
                 &[fact],
                 Via::None,
                 Via::None,
             ),
             Fact::Taint(a) => {
                 for &(c, via) in self.ix.feed_targets.row(a.index()) {
-                    self.emit(Fact::Feed(c), Rule::Feed, &[fact], via, Via::None);
+                    self.emit(Fact::Feed(c), DerivationRule::Feed, &[fact], via, Via::None);
                 }
             }
             Fact::Feed(c) => self.on_feed(c),
@@ -274,7 +286,13 @@ impl<'a, S: Sink> Engine<'a, S> {
         let me = Fact::Reach(c);
         for &i in adj.exec_vulns.row(c.index()) {
             let n = ix.vuln_number(c, i as usize);
-            self.emit(Fact::Exec(c), Rule::Exploit, &[me], Via::Vuln(n), Via::None);
+            self.emit(
+                Fact::Exec(c),
+                DerivationRule::Exploit,
+                &[me],
+                Via::Vuln(n),
+                Via::None,
+            );
         }
         for &(ident, g, access) in ix.grants_on.row(c.index()) {
             if self.done(Fact::ActAs(ident)) {
@@ -286,7 +304,7 @@ impl<'a, S: Sink> Engine<'a, S> {
                 for gained in [Fact::Read(a), Fact::Write(a)] {
                     self.emit(
                         gained,
-                        Rule::UnauthDatastore,
+                        DerivationRule::UnauthDatastore,
                         &[me],
                         Via::Unauth(c),
                         Via::None,
@@ -297,7 +315,7 @@ impl<'a, S: Sink> Engine<'a, S> {
         for &(f, a) in adj.unauth_returns.row(c.index()) {
             self.emit(
                 Fact::Read(a),
-                Rule::UnauthFlow,
+                DerivationRule::UnauthFlow,
                 &[me],
                 Via::Flow(f),
                 Via::None,
@@ -306,7 +324,7 @@ impl<'a, S: Sink> Engine<'a, S> {
         for &(f, d) in adj.forward_out.row(c.index()) {
             self.emit(
                 Fact::Reach(d),
-                Rule::ForwardReach,
+                DerivationRule::ForwardReach,
                 &[me],
                 Via::Flow(f),
                 Via::None,
@@ -324,15 +342,39 @@ impl<'a, S: Sink> Engine<'a, S> {
         let adj = &self.ix.adj;
         let me = [Fact::Reach(c)];
         for &(f, a) in adj.in_returns.row(c.index()) {
-            self.emit(Fact::Read(a), Rule::AuthBypass, &me, via, Via::Flow(f));
+            self.emit(
+                Fact::Read(a),
+                DerivationRule::AuthBypass,
+                &me,
+                via,
+                Via::Flow(f),
+            );
         }
         for &(f, a) in adj.in_data.row(c.index()) {
-            self.emit(Fact::Write(a), Rule::AuthBypass, &me, via, Via::Flow(f));
+            self.emit(
+                Fact::Write(a),
+                DerivationRule::AuthBypass,
+                &me,
+                via,
+                Via::Flow(f),
+            );
         }
         if adj.is_datastore[c.index()] {
             for &a in adj.stores.row(c.index()) {
-                self.emit(Fact::Read(a), Rule::AuthBypass, &me, via, Via::None);
-                self.emit(Fact::Write(a), Rule::AuthBypass, &me, via, Via::None);
+                self.emit(
+                    Fact::Read(a),
+                    DerivationRule::AuthBypass,
+                    &me,
+                    via,
+                    Via::None,
+                );
+                self.emit(
+                    Fact::Write(a),
+                    DerivationRule::AuthBypass,
+                    &me,
+                    via,
+                    Via::None,
+                );
             }
         }
     }
@@ -349,7 +391,7 @@ impl<'a, S: Sink> Engine<'a, S> {
                     let d = ComponentId(edge.to);
                     self.emit(
                         Fact::Reach(d),
-                        Rule::SsrfReach,
+                        DerivationRule::SsrfReach,
                         &[me],
                         via,
                         Via::Flow(edge.flow),
@@ -359,7 +401,7 @@ impl<'a, S: Sink> Engine<'a, S> {
             let ident = adj.runs_as[c.index()];
             if ident != NONE && adj.metadata_exposed[c.index()] {
                 let i = Fact::ActAs(IdentityId(ident));
-                self.emit(i, Rule::SsrfMetadata, &[me], via, Via::RunsAs(c));
+                self.emit(i, DerivationRule::SsrfMetadata, &[me], via, Via::RunsAs(c));
             }
         }
         for &i in adj.info_vulns.row(c.index()) {
@@ -367,11 +409,23 @@ impl<'a, S: Sink> Engine<'a, S> {
             let stored = adj.stores.row(c.index()).iter();
             let processed = adj.processes.row(c.index()).iter();
             for &a in stored.chain(processed) {
-                self.emit(Fact::Read(a), Rule::InfoDisclosure, &[me], via, Via::None);
+                self.emit(
+                    Fact::Read(a),
+                    DerivationRule::InfoDisclosure,
+                    &[me],
+                    via,
+                    Via::None,
+                );
             }
             for &(h, k) in adj.holds.row(c.index()) {
                 let held = Via::HostHolds(ix.hold_number(c, h as usize));
-                self.emit(Fact::Read(k), Rule::InfoDisclosure, &[me], via, held);
+                self.emit(
+                    Fact::Read(k),
+                    DerivationRule::InfoDisclosure,
+                    &[me],
+                    via,
+                    held,
+                );
             }
         }
     }
@@ -385,7 +439,7 @@ impl<'a, S: Sink> Engine<'a, S> {
             let n = ix.vuln_number(c, i as usize);
             self.emit(
                 Fact::Exec(c),
-                Rule::ExploitContent,
+                DerivationRule::ExploitContent,
                 &[me],
                 Via::Vuln(n),
                 Via::None,
@@ -394,7 +448,7 @@ impl<'a, S: Sink> Engine<'a, S> {
         if adj.is_llm[c.index()] {
             self.emit(
                 Fact::Exec(c),
-                Rule::PromptInjection,
+                DerivationRule::PromptInjection,
                 &[me],
                 Via::Injected(c),
                 Via::None,
@@ -411,29 +465,65 @@ impl<'a, S: Sink> Engine<'a, S> {
         let pre = [Fact::ActAs(ident), Fact::Reach(c)];
         let via = Via::Grant(g);
         if access == Access::Admin {
-            self.emit(Fact::Admin(c), Rule::AdminGrant, &pre, via, Via::None);
+            self.emit(
+                Fact::Admin(c),
+                DerivationRule::AdminGrant,
+                &pre,
+                via,
+                Via::None,
+            );
         }
         let reads = matches!(access, Access::Read | Access::Admin);
         let writes = matches!(access, Access::Write | Access::Admin);
         for &a in adj.stores.row(c.index()) {
             if reads {
-                self.emit(Fact::Read(a), Rule::GrantData, &pre, via, Via::None);
+                self.emit(
+                    Fact::Read(a),
+                    DerivationRule::GrantData,
+                    &pre,
+                    via,
+                    Via::None,
+                );
             }
             if writes {
-                self.emit(Fact::Write(a), Rule::GrantData, &pre, via, Via::None);
+                self.emit(
+                    Fact::Write(a),
+                    DerivationRule::GrantData,
+                    &pre,
+                    via,
+                    Via::None,
+                );
             }
         }
         if reads {
             for &(f, a) in adj.in_returns.row(c.index()) {
-                self.emit(Fact::Read(a), Rule::GrantData, &pre, via, Via::Flow(f));
+                self.emit(
+                    Fact::Read(a),
+                    DerivationRule::GrantData,
+                    &pre,
+                    via,
+                    Via::Flow(f),
+                );
             }
         }
         if writes {
             for &(f, a) in adj.in_data.row(c.index()) {
-                self.emit(Fact::Write(a), Rule::GrantData, &pre, via, Via::Flow(f));
+                self.emit(
+                    Fact::Write(a),
+                    DerivationRule::GrantData,
+                    &pre,
+                    via,
+                    Via::Flow(f),
+                );
             }
             for &(f, d) in adj.code_out.row(c.index()) {
-                self.emit(Fact::Exec(d), Rule::CodeFlow, &pre, Via::Flow(f), via);
+                self.emit(
+                    Fact::Exec(d),
+                    DerivationRule::CodeFlow,
+                    &pre,
+                    Via::Flow(f),
+                    via,
+                );
             }
         }
     }
@@ -446,7 +536,7 @@ impl<'a, S: Sink> Engine<'a, S> {
                 GrantTarget::Identity(j) if grant.access == Access::Assume => {
                     self.emit(
                         Fact::ActAs(j),
-                        Rule::Assume,
+                        DerivationRule::Assume,
                         &[Fact::ActAs(ident)],
                         Via::Grant(g),
                         Via::None,
@@ -468,7 +558,7 @@ impl<'a, S: Sink> Engine<'a, S> {
         let adj = &self.ix.adj;
         self.emit(
             Fact::InZone(adj.endpoint_zone[e]),
-            Rule::Position,
+            DerivationRule::Position,
             &[me],
             Via::None,
             Via::None,
@@ -478,7 +568,7 @@ impl<'a, S: Sink> Engine<'a, S> {
                 let d = ComponentId(edge.to);
                 self.emit(
                     Fact::Reach(d),
-                    Rule::LateralFlow,
+                    DerivationRule::LateralFlow,
                     &[me],
                     Via::Flow(edge.flow),
                     Via::None,
@@ -486,7 +576,7 @@ impl<'a, S: Sink> Engine<'a, S> {
                 if edge.code {
                     self.emit(
                         Fact::Exec(d),
-                        Rule::CodeFlow,
+                        DerivationRule::CodeFlow,
                         &[me],
                         Via::Flow(edge.flow),
                         Via::None,
@@ -497,7 +587,7 @@ impl<'a, S: Sink> Engine<'a, S> {
         for &(f, a) in adj.sends.row(e) {
             self.emit(
                 Fact::Taint(a),
-                Rule::TaintSend,
+                DerivationRule::TaintSend,
                 &[me],
                 Via::Flow(f),
                 Via::None,
@@ -511,7 +601,7 @@ impl<'a, S: Sink> Engine<'a, S> {
         let me = Fact::Exec(c);
         self.emit(
             Fact::Reach(c),
-            Rule::ExecImpliesReach,
+            DerivationRule::ExecImpliesReach,
             &[me],
             Via::None,
             Via::None,
@@ -521,7 +611,7 @@ impl<'a, S: Sink> Engine<'a, S> {
             let n = ix.vuln_number(c, i as usize);
             self.emit(
                 Fact::Admin(c),
-                Rule::PrivilegeEscalation,
+                DerivationRule::PrivilegeEscalation,
                 &[me],
                 Via::Vuln(n),
                 Via::None,
@@ -531,7 +621,7 @@ impl<'a, S: Sink> Engine<'a, S> {
             let h = ix.hold_number(c, i as usize);
             self.emit(
                 Fact::Holds(k),
-                Rule::HostCredential,
+                DerivationRule::HostCredential,
                 &[me],
                 Via::HostHolds(h),
                 Via::None,
@@ -541,7 +631,7 @@ impl<'a, S: Sink> Engine<'a, S> {
         if ident != NONE {
             self.emit(
                 Fact::ActAs(IdentityId(ident)),
-                Rule::RunsAs,
+                DerivationRule::RunsAs,
                 &[me],
                 Via::RunsAs(c),
                 Via::None,
@@ -550,14 +640,14 @@ impl<'a, S: Sink> Engine<'a, S> {
         for &a in adj.stores.row(c.index()) {
             self.emit(
                 Fact::Read(a),
-                Rule::LocalData,
+                DerivationRule::LocalData,
                 &[me],
                 Via::Stores(c),
                 Via::None,
             );
             self.emit(
                 Fact::Write(a),
-                Rule::LocalData,
+                DerivationRule::LocalData,
                 &[me],
                 Via::Stores(c),
                 Via::None,
@@ -566,7 +656,7 @@ impl<'a, S: Sink> Engine<'a, S> {
         for &a in adj.processes.row(c.index()) {
             self.emit(
                 Fact::Read(a),
-                Rule::LocalData,
+                DerivationRule::LocalData,
                 &[me],
                 Via::Processes(c),
                 Via::None,
@@ -576,7 +666,7 @@ impl<'a, S: Sink> Engine<'a, S> {
         for &(f, a) in adj.out_returns.row(c.index()) {
             self.emit(
                 Fact::Read(a),
-                Rule::DelegatedRead,
+                DerivationRule::DelegatedRead,
                 &[me],
                 Via::Flow(f),
                 Via::None,
@@ -585,7 +675,7 @@ impl<'a, S: Sink> Engine<'a, S> {
         for &(f, a) in adj.out_data_unapproved.row(c.index()) {
             self.emit(
                 Fact::Write(a),
-                Rule::DelegatedWrite,
+                DerivationRule::DelegatedWrite,
                 &[me],
                 Via::Flow(f),
                 Via::None,
@@ -600,7 +690,7 @@ impl<'a, S: Sink> Engine<'a, S> {
         for &k in &model[x].holds {
             self.emit(
                 Fact::Holds(k),
-                Rule::ActorCredential,
+                DerivationRule::ActorCredential,
                 &[me],
                 Via::ActorHolds(x),
                 Via::None,
@@ -615,7 +705,7 @@ impl<'a, S: Sink> Engine<'a, S> {
             for &c in &ix.adj.public {
                 self.emit(
                     Fact::Reach(c),
-                    Rule::PublicReach,
+                    DerivationRule::PublicReach,
                     &[me],
                     Via::Public(c),
                     Via::None,
@@ -625,7 +715,7 @@ impl<'a, S: Sink> Engine<'a, S> {
         for &c in ix.adj.zone_members.row(z.index()) {
             self.emit(
                 Fact::Reach(c),
-                Rule::LateralZone,
+                DerivationRule::LateralZone,
                 &[me],
                 Via::Zone(z),
                 Via::None,
@@ -634,7 +724,7 @@ impl<'a, S: Sink> Engine<'a, S> {
         for &(f, a) in ix.adj.interceptable.row(z.index()) {
             self.emit(
                 Fact::Read(a),
-                Rule::Intercept,
+                DerivationRule::Intercept,
                 &[me],
                 Via::Flow(f),
                 Via::None,
@@ -642,7 +732,7 @@ impl<'a, S: Sink> Engine<'a, S> {
             if ix.adj.is_credential[a.index()] {
                 self.emit(
                     Fact::Holds(a),
-                    Rule::Intercept,
+                    DerivationRule::Intercept,
                     &[me],
                     Via::Flow(f),
                     Via::None,

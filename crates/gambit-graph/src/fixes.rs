@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::fact::Fact;
 use crate::index::{ComponentControl, Fix, Index};
-use crate::rule::{Rule, Via};
+use crate::rule::{DerivationRule, Via};
 
 /// No fix: the filler of a derivation's fix list.
 pub const NO_FIX: u32 = u32::MAX;
@@ -20,26 +20,36 @@ pub type FixList = [u32; 4];
 
 /// The fixes (dense numbers, [`NO_FIX`] padding) that would remove a derivation, whether
 /// or not a team may make them (see [`allowed`]).
-pub fn fixes_of(model: &Model, ix: &Index, head: Fact, rule: Rule, via: Via, via2: Via) -> FixList {
+pub fn fixes_of(
+    model: &Model,
+    ix: &Index,
+    head: Fact,
+    rule: DerivationRule,
+    via: Via,
+    via2: Via,
+) -> FixList {
     let mut out = [NO_FIX; 4];
     let mut put = |slot: usize, fix: Fix| out[slot] = ix.fix_id(fix);
     match (rule, via) {
-        (Rule::Exploit | Rule::ExploitContent | Rule::PrivilegeEscalation, Via::Vuln(v)) => {
-            put(0, Fix::Patch(v))
-        }
-        (Rule::InfoDisclosure, Via::Vuln(v)) => {
+        (
+            DerivationRule::Exploit
+            | DerivationRule::ExploitContent
+            | DerivationRule::PrivilegeEscalation,
+            Via::Vuln(v),
+        ) => put(0, Fix::Patch(v)),
+        (DerivationRule::InfoDisclosure, Via::Vuln(v)) => {
             put(0, Fix::Patch(v));
             if let Via::HostHolds(h) = via2 {
                 put(1, Fix::RemoveCredential(h));
             }
         }
-        (Rule::SsrfReach | Rule::AuthBypass, Via::Vuln(v)) => {
+        (DerivationRule::SsrfReach | DerivationRule::AuthBypass, Via::Vuln(v)) => {
             put(0, Fix::Patch(v));
             if let Via::Flow(f) = via2 {
                 put(1, Fix::RemoveFlow(f));
             }
         }
-        (Rule::SsrfMetadata, Via::Vuln(v)) => {
+        (DerivationRule::SsrfMetadata, Via::Vuln(v)) => {
             put(0, Fix::Patch(v));
             if let Via::RunsAs(c) = via2 {
                 put(1, Fix::AddControl(ComponentControl::MetadataProtection, c));
@@ -47,7 +57,7 @@ pub fn fixes_of(model: &Model, ix: &Index, head: Fact, rule: Rule, via: Via, via
                 put(3, Fix::RemoveRunsAs(c));
             }
         }
-        (Rule::LateralZone, Via::Zone(z)) => {
+        (DerivationRule::LateralZone, Via::Zone(z)) => {
             // The internet is no one's to isolate.
             if z != model.internet() {
                 put(0, Fix::IsolateZone(z));
@@ -57,37 +67,40 @@ pub fn fixes_of(model: &Model, ix: &Index, head: Fact, rule: Rule, via: Via, via
             }
         }
         (
-            Rule::LateralFlow
-            | Rule::ForwardReach
-            | Rule::UnauthFlow
-            | Rule::Intercept
-            | Rule::TaintSend
-            | Rule::Feed
-            | Rule::DelegatedRead,
+            DerivationRule::LateralFlow
+            | DerivationRule::ForwardReach
+            | DerivationRule::UnauthFlow
+            | DerivationRule::Intercept
+            | DerivationRule::TaintSend
+            | DerivationRule::Feed
+            | DerivationRule::DelegatedRead,
             Via::Flow(f),
         ) => put(0, Fix::RemoveFlow(f)),
-        (Rule::DelegatedWrite, Via::Flow(f)) => {
+        (DerivationRule::DelegatedWrite, Via::Flow(f)) => {
             put(0, Fix::RemoveFlow(f));
             put(1, Fix::AddFlowApproval(f));
             if let Endpoint::Component(p) = model[f].from {
                 put(2, Fix::AddControl(ComponentControl::HumanApproval, p));
             }
         }
-        (Rule::CodeFlow, Via::Flow(f)) => {
+        (DerivationRule::CodeFlow, Via::Flow(f)) => {
             put(0, Fix::RemoveFlow(f));
             if let Via::Grant(g) = via2 {
                 put(1, Fix::RemoveGrant(g));
             }
         }
-        (Rule::AdminGrant | Rule::GrantData | Rule::Assume, Via::Grant(g)) => {
+        (
+            DerivationRule::AdminGrant | DerivationRule::GrantData | DerivationRule::Assume,
+            Via::Grant(g),
+        ) => {
             put(0, Fix::RemoveGrant(g));
             if let Via::Flow(f) = via2 {
                 put(1, Fix::RemoveFlow(f));
             }
         }
-        (Rule::HostCredential, Via::HostHolds(h)) => put(0, Fix::RemoveCredential(h)),
-        (Rule::RunsAs, Via::RunsAs(c)) => put(0, Fix::RemoveRunsAs(c)),
-        (Rule::Phishing, Via::Phish(a)) => put(0, Fix::RequireMfa(a)),
+        (DerivationRule::HostCredential, Via::HostHolds(h)) => put(0, Fix::RemoveCredential(h)),
+        (DerivationRule::RunsAs, Via::RunsAs(c)) => put(0, Fix::RemoveRunsAs(c)),
+        (DerivationRule::Phishing, Via::Phish(a)) => put(0, Fix::RequireMfa(a)),
         _ => {}
     }
     out

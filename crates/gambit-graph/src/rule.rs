@@ -10,7 +10,7 @@ use crate::index::Index;
 /// One row of the spec's table (several rows share a technique), plus the implications
 /// exec ⇒ reach, admin ⇒ exec and the internal "position in zone" bookkeeping.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Rule {
+pub enum DerivationRule {
     /// Where the attacker starts (a controlled actor, a compromised component, the internet).
     Start,
     /// reach C: C is public and the attacker is on the internet.
@@ -86,41 +86,48 @@ pub enum Rule {
     Position,
 }
 
-impl Rule {
+impl DerivationRule {
     /// The ATT&CK (or ATLAS) technique id shown for this step; `-` for taint.
     pub fn technique(self, head_public: bool) -> &'static str {
         match self {
-            Rule::Start => "-",
-            Rule::PublicReach
-            | Rule::UnauthDatastore
-            | Rule::UnauthFlow
-            | Rule::AuthBypass
-            | Rule::InfoDisclosure => "T1190",
-            Rule::LateralFlow | Rule::LateralZone => "T1021",
-            Rule::ForwardReach | Rule::SsrfReach => "T1090",
-            Rule::Feed => "T1204",
-            Rule::Exploit => {
+            DerivationRule::Start => "-",
+            DerivationRule::PublicReach
+            | DerivationRule::UnauthDatastore
+            | DerivationRule::UnauthFlow
+            | DerivationRule::AuthBypass
+            | DerivationRule::InfoDisclosure => "T1190",
+            DerivationRule::LateralFlow | DerivationRule::LateralZone => "T1021",
+            DerivationRule::ForwardReach | DerivationRule::SsrfReach => "T1090",
+            DerivationRule::Feed => "T1204",
+            DerivationRule::Exploit => {
                 if head_public {
                     "T1190"
                 } else {
                     "T1210"
                 }
             }
-            Rule::ExploitContent => "T1203",
-            Rule::PrivilegeEscalation => "T1068",
-            Rule::AdminGrant | Rule::UseCredential | Rule::RunsAs | Rule::Assume => "T1078",
-            Rule::SsrfMetadata => "T1552.005",
-            Rule::CodeFlow => "T1195",
-            Rule::PromptInjection => "AML.T0051",
-            Rule::HostCredential | Rule::ReadCredential | Rule::ActorCredential => "T1552",
-            Rule::Phishing => "T1566",
-            Rule::LocalData => "T1005",
-            Rule::GrantData => "T1530",
-            Rule::DelegatedRead => "T1213",
-            Rule::DelegatedWrite => "T1565",
-            Rule::Intercept => "T1557",
-            Rule::TaintWrite | Rule::TaintSend => "-",
-            Rule::ExecImpliesReach | Rule::AdminImpliesExec | Rule::Position => "-",
+            DerivationRule::ExploitContent => "T1203",
+            DerivationRule::PrivilegeEscalation => "T1068",
+            DerivationRule::AdminGrant
+            | DerivationRule::UseCredential
+            | DerivationRule::RunsAs
+            | DerivationRule::Assume => "T1078",
+            DerivationRule::SsrfMetadata => "T1552.005",
+            DerivationRule::CodeFlow => "T1195",
+            DerivationRule::PromptInjection => "AML.T0051",
+            DerivationRule::HostCredential
+            | DerivationRule::ReadCredential
+            | DerivationRule::ActorCredential => "T1552",
+            DerivationRule::Phishing => "T1566",
+            DerivationRule::LocalData => "T1005",
+            DerivationRule::GrantData => "T1530",
+            DerivationRule::DelegatedRead => "T1213",
+            DerivationRule::DelegatedWrite => "T1565",
+            DerivationRule::Intercept => "T1557",
+            DerivationRule::TaintWrite | DerivationRule::TaintSend => "-",
+            DerivationRule::ExecImpliesReach
+            | DerivationRule::AdminImpliesExec
+            | DerivationRule::Position => "-",
         }
     }
 
@@ -128,7 +135,10 @@ impl Rule {
     pub fn hidden(self) -> bool {
         matches!(
             self,
-            Rule::Start | Rule::ExecImpliesReach | Rule::AdminImpliesExec | Rule::Position
+            DerivationRule::Start
+                | DerivationRule::ExecImpliesReach
+                | DerivationRule::AdminImpliesExec
+                | DerivationRule::Position
         )
     }
 }
@@ -232,14 +242,21 @@ impl Via {
 
 /// What a step is "via", in words: the model fact, with a plain explanation for the
 /// revision-2 steps whose model fact alone does not say why the step works.
-pub fn explain(model: &Model, ix: &Index, head: Fact, rule: Rule, via: Via, via2: Via) -> String {
+pub fn explain(
+    model: &Model,
+    ix: &Index,
+    head: Fact,
+    rule: DerivationRule,
+    via: Via,
+    via2: Via,
+) -> String {
     let fact = via.describe(model, ix);
     let flow_ends = |f: FlowId| {
         let flow = &model[f];
         (model.endpoint_name(flow.from), model.endpoint_name(flow.to))
     };
     match (rule, via, via2) {
-        (Rule::ForwardReach, Via::Flow(f), _) => {
+        (DerivationRule::ForwardReach, Via::Flow(f), _) => {
             let (p, _) = flow_ends(f);
             let kind = match model[f].from {
                 gambit_model::Endpoint::Component(c) => model[c].kind.as_str().replace('-', " "),
@@ -252,15 +269,15 @@ pub fn explain(model: &Model, ix: &Index, head: Fact, rule: Rule, via: Via, via2
             };
             format!("{fact} ({p}, {article} {kind}, forwards requests)")
         }
-        (Rule::SsrfReach, Via::Vuln(_), Via::Flow(f)) => {
+        (DerivationRule::SsrfReach, Via::Vuln(_), Via::Flow(f)) => {
             let (c, d) = flow_ends(f);
             format!("{fact} (server-side request forgery: {c} calls {d} for the attacker)")
         }
-        (Rule::SsrfMetadata, Via::Vuln(_), Via::RunsAs(c)) => format!(
+        (DerivationRule::SsrfMetadata, Via::Vuln(_), Via::RunsAs(c)) => format!(
             "{fact} (server-side request forgery to the cloud metadata service: {})",
             Via::RunsAs(c).describe(model, ix)
         ),
-        (Rule::Feed, Via::Flow(f), _) => {
+        (DerivationRule::Feed, Via::Flow(f), _) => {
             let (from, to) = flow_ends(f);
             match head {
                 Fact::Feed(c) if model[f].to == gambit_model::Endpoint::Component(c) => {
@@ -269,30 +286,34 @@ pub fn explain(model: &Model, ix: &Index, head: Fact, rule: Rule, via: Via, via2
                 _ => format!("{fact} ({to} returns attacker content to {from})"),
             }
         }
-        (Rule::Feed, Via::Processes(c), _) => {
+        (DerivationRule::Feed, Via::Processes(c), _) => {
             format!("{} processes attacker content", model[c].id)
         }
-        (Rule::ExploitContent, _, _) => format!("{fact} (triggered by content it consumes)"),
-        (Rule::DelegatedRead, Via::Flow(f), _) => {
+        (DerivationRule::ExploitContent, _, _) => {
+            format!("{fact} (triggered by content it consumes)")
+        }
+        (DerivationRule::DelegatedRead, Via::Flow(f), _) => {
             let (p, c) = flow_ends(f);
             format!("{fact} ({p} calls {c}, which returns it)")
         }
-        (Rule::DelegatedWrite, Via::Flow(f), _) => {
+        (DerivationRule::DelegatedWrite, Via::Flow(f), _) => {
             let (p, c) = flow_ends(f);
             format!("{fact} ({p} calls {c} with it)")
         }
-        (Rule::GrantData, Via::Grant(_), Via::Flow(f)) => {
+        (DerivationRule::GrantData, Via::Grant(_), Via::Flow(f)) => {
             format!("{fact} (through what {} carries)", model[f].id)
         }
-        (Rule::AuthBypass, _, Via::Flow(f)) => {
+        (DerivationRule::AuthBypass, _, Via::Flow(f)) => {
             format!(
                 "{fact} (authentication bypass: acting as a caller of {})",
                 model[f].id
             )
         }
-        (Rule::AuthBypass, _, _) => format!("{fact} (authentication bypass)"),
-        (Rule::InfoDisclosure, _, _) => format!("{fact} (information disclosure)"),
-        (Rule::UnauthFlow, Via::Flow(f), _) if model[f].forwards_callers(&model.components) => {
+        (DerivationRule::AuthBypass, _, _) => format!("{fact} (authentication bypass)"),
+        (DerivationRule::InfoDisclosure, _, _) => format!("{fact} (information disclosure)"),
+        (DerivationRule::UnauthFlow, Via::Flow(f), _)
+            if model[f].forwards_callers(&model.components) =>
+        {
             format!("{fact} (forwarded from unauthenticated callers)")
         }
         _ => fact,

@@ -8,7 +8,7 @@ use gambit_model::{Model, Vulnerability};
 use crate::engine::Derivation;
 use crate::fact::Fact;
 use crate::index::Index;
-use crate::rule::{Rule, Via};
+use crate::rule::{DerivationRule, Via};
 
 /// A step's likelihood and effort.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -24,41 +24,44 @@ const fn s(likelihood: f64, effort: f64) -> StepScore {
 /// Likelihood and effort of a step before controls.
 fn base(model: &Model, ix: &Index, d: &Derivation) -> StepScore {
     match d.rule {
-        Rule::Start | Rule::ExecImpliesReach | Rule::AdminImpliesExec | Rule::Position => {
-            s(1.0, 0.0)
-        }
-        Rule::PublicReach => s(1.0, 0.5),
-        Rule::LateralFlow | Rule::LateralZone => s(0.95, 1.0),
-        Rule::Exploit
-        | Rule::ExploitContent
-        | Rule::PrivilegeEscalation
-        | Rule::SsrfReach
-        | Rule::SsrfMetadata
-        | Rule::AuthBypass
-        | Rule::InfoDisclosure => match d.via {
+        DerivationRule::Start
+        | DerivationRule::ExecImpliesReach
+        | DerivationRule::AdminImpliesExec
+        | DerivationRule::Position => s(1.0, 0.0),
+        DerivationRule::PublicReach => s(1.0, 0.5),
+        DerivationRule::LateralFlow | DerivationRule::LateralZone => s(0.95, 1.0),
+        DerivationRule::Exploit
+        | DerivationRule::ExploitContent
+        | DerivationRule::PrivilegeEscalation
+        | DerivationRule::SsrfReach
+        | DerivationRule::SsrfMetadata
+        | DerivationRule::AuthBypass
+        | DerivationRule::InfoDisclosure => match d.via {
             Via::Vuln(v) => {
                 let (c, i) = ix.vuln(v);
                 exploit(&model[c].vulnerabilities[i])
             }
             _ => s(0.5, 5.0),
         },
-        Rule::ForwardReach => s(1.0, 0.5),
-        Rule::Feed => s(0.9, 1.0),
-        Rule::DelegatedRead | Rule::DelegatedWrite => s(0.9, 1.0),
-        Rule::AdminGrant | Rule::Assume | Rule::UseCredential => s(0.95, 1.0),
-        Rule::RunsAs => s(1.0, 0.5),
-        Rule::CodeFlow => s(0.7, 3.0),
-        Rule::PromptInjection => s(0.6, 2.0),
-        Rule::HostCredential | Rule::ReadCredential => s(0.9, 1.0),
-        Rule::ActorCredential => s(1.0, 0.5),
-        Rule::Phishing => s(0.3, 3.0),
-        Rule::LocalData => s(1.0, 0.5),
-        Rule::GrantData => s(0.95, 1.0),
-        Rule::UnauthDatastore => s(0.9, 1.0),
-        Rule::UnauthFlow => s(0.8, 1.5),
-        Rule::Intercept => s(0.4, 4.0),
-        Rule::TaintWrite => s(1.0, 0.5),
-        Rule::TaintSend => s(0.9, 1.0),
+        DerivationRule::ForwardReach => s(1.0, 0.5),
+        DerivationRule::Feed => s(0.9, 1.0),
+        DerivationRule::DelegatedRead | DerivationRule::DelegatedWrite => s(0.9, 1.0),
+        DerivationRule::AdminGrant | DerivationRule::Assume | DerivationRule::UseCredential => {
+            s(0.95, 1.0)
+        }
+        DerivationRule::RunsAs => s(1.0, 0.5),
+        DerivationRule::CodeFlow => s(0.7, 3.0),
+        DerivationRule::PromptInjection => s(0.6, 2.0),
+        DerivationRule::HostCredential | DerivationRule::ReadCredential => s(0.9, 1.0),
+        DerivationRule::ActorCredential => s(1.0, 0.5),
+        DerivationRule::Phishing => s(0.3, 3.0),
+        DerivationRule::LocalData => s(1.0, 0.5),
+        DerivationRule::GrantData => s(0.95, 1.0),
+        DerivationRule::UnauthDatastore => s(0.9, 1.0),
+        DerivationRule::UnauthFlow => s(0.8, 1.5),
+        DerivationRule::Intercept => s(0.4, 4.0),
+        DerivationRule::TaintWrite => s(1.0, 0.5),
+        DerivationRule::TaintSend => s(0.9, 1.0),
     }
 }
 
@@ -108,40 +111,43 @@ pub fn exploit(v: &Vulnerability) -> StepScore {
 /// A control on the component a step acts on: which steps it slows, by how much.
 struct Slowdown {
     control: Control,
-    applies: fn(Rule) -> bool,
+    applies: fn(DerivationRule) -> bool,
     likelihood_factor: f64,
     extra_effort: f64,
 }
 
 /// Steps that send the component a malicious request.
-fn exploits(r: Rule) -> bool {
+fn exploits(r: DerivationRule) -> bool {
     matches!(
         r,
-        Rule::Exploit
-            | Rule::UnauthFlow
-            | Rule::UnauthDatastore
-            | Rule::AuthBypass
-            | Rule::InfoDisclosure
-            | Rule::SsrfReach
-            | Rule::SsrfMetadata
+        DerivationRule::Exploit
+            | DerivationRule::UnauthFlow
+            | DerivationRule::UnauthDatastore
+            | DerivationRule::AuthBypass
+            | DerivationRule::InfoDisclosure
+            | DerivationRule::SsrfReach
+            | DerivationRule::SsrfMetadata
     )
 }
 
 /// Steps where content the component consumes does the harm.
-fn content(r: Rule) -> bool {
-    matches!(r, Rule::ExploitContent | Rule::PromptInjection)
+fn content(r: DerivationRule) -> bool {
+    matches!(
+        r,
+        DerivationRule::ExploitContent | DerivationRule::PromptInjection
+    )
 }
 
 const SLOWDOWNS: &[Slowdown] = &[
     Slowdown {
         control: Control::Waf,
-        applies: |r| exploits(r) || r == Rule::ExploitContent,
+        applies: |r| exploits(r) || r == DerivationRule::ExploitContent,
         likelihood_factor: 0.6,
         extra_effort: 2.0,
     },
     Slowdown {
         control: Control::PromptIsolation,
-        applies: |r| r == Rule::PromptInjection,
+        applies: |r| r == DerivationRule::PromptInjection,
         likelihood_factor: 0.4,
         extra_effort: 3.0,
     },
@@ -159,7 +165,7 @@ const SLOWDOWNS: &[Slowdown] = &[
     },
     Slowdown {
         control: Control::RateLimiting,
-        applies: |r| exploits(r) || r == Rule::DelegatedRead,
+        applies: |r| exploits(r) || r == DerivationRule::DelegatedRead,
         likelihood_factor: 0.9,
         extra_effort: 0.5,
     },
@@ -168,11 +174,11 @@ const SLOWDOWNS: &[Slowdown] = &[
         applies: |r| {
             matches!(
                 r,
-                Rule::Exploit
-                    | Rule::ExploitContent
-                    | Rule::PrivilegeEscalation
-                    | Rule::HostCredential
-                    | Rule::CodeFlow
+                DerivationRule::Exploit
+                    | DerivationRule::ExploitContent
+                    | DerivationRule::PrivilegeEscalation
+                    | DerivationRule::HostCredential
+                    | DerivationRule::CodeFlow
             )
         },
         likelihood_factor: 0.7,
@@ -192,13 +198,20 @@ const SLOWDOWNS: &[Slowdown] = &[
     },
     Slowdown {
         control: Control::NetworkPolicy,
-        applies: |r| r == Rule::LateralFlow,
+        applies: |r| r == DerivationRule::LateralFlow,
         likelihood_factor: 0.7,
         extra_effort: 1.0,
     },
     Slowdown {
         control: Control::EgressFiltering,
-        applies: |r| matches!(r, Rule::LocalData | Rule::HostCredential | Rule::SsrfReach),
+        applies: |r| {
+            matches!(
+                r,
+                DerivationRule::LocalData
+                    | DerivationRule::HostCredential
+                    | DerivationRule::SsrfReach
+            )
+        },
         likelihood_factor: 0.9,
         extra_effort: 0.5,
     },
@@ -207,11 +220,11 @@ const SLOWDOWNS: &[Slowdown] = &[
         applies: |r| {
             matches!(
                 r,
-                Rule::RunsAs
-                    | Rule::GrantData
-                    | Rule::AdminGrant
-                    | Rule::DelegatedRead
-                    | Rule::DelegatedWrite
+                DerivationRule::RunsAs
+                    | DerivationRule::GrantData
+                    | DerivationRule::AdminGrant
+                    | DerivationRule::DelegatedRead
+                    | DerivationRule::DelegatedWrite
             )
         },
         likelihood_factor: 0.8,
@@ -219,31 +232,31 @@ const SLOWDOWNS: &[Slowdown] = &[
     },
     Slowdown {
         control: Control::SecretsManager,
-        applies: |r| r == Rule::HostCredential,
+        applies: |r| r == DerivationRule::HostCredential,
         likelihood_factor: 0.6,
         extra_effort: 1.0,
     },
     Slowdown {
         control: Control::SignedArtifacts,
-        applies: |r| r == Rule::CodeFlow,
+        applies: |r| r == DerivationRule::CodeFlow,
         likelihood_factor: 0.5,
         extra_effort: 2.0,
     },
     Slowdown {
         control: Control::DependencyPinning,
-        applies: |r| r == Rule::CodeFlow,
+        applies: |r| r == DerivationRule::CodeFlow,
         likelihood_factor: 0.8,
         extra_effort: 1.0,
     },
     Slowdown {
         control: Control::Mfa,
-        applies: |r| matches!(r, Rule::AdminGrant | Rule::GrantData),
+        applies: |r| matches!(r, DerivationRule::AdminGrant | DerivationRule::GrantData),
         likelihood_factor: 0.5,
         extra_effort: 2.0,
     },
     Slowdown {
         control: Control::EncryptionAtRest,
-        applies: |r| r == Rule::LocalData,
+        applies: |r| r == DerivationRule::LocalData,
         likelihood_factor: 0.95,
         extra_effort: 0.0,
     },
@@ -272,7 +285,7 @@ pub fn control_bits(has_control: impl Fn(Control) -> bool) -> u32 {
         .fold(0, |bits, (i, _)| bits | (1 << i))
 }
 
-fn apply_controls(bits: u32, rule: Rule, mut step: StepScore) -> StepScore {
+fn apply_controls(bits: u32, rule: DerivationRule, mut step: StepScore) -> StepScore {
     let mut rest = bits;
     while rest != 0 {
         let i = rest.trailing_zeros() as usize;
@@ -304,7 +317,7 @@ pub fn step(model: &Model, ix: &Index, head: Fact, d: &Derivation) -> StepScore 
     }
     // An identity with MFA makes using its credential harder (it never blocks: the spec
     // removes only phishing for actor MFA).
-    if let (Rule::UseCredential, Fact::ActAs(i)) = (d.rule, head)
+    if let (DerivationRule::UseCredential, Fact::ActAs(i)) = (d.rule, head)
         && model[i].mfa
     {
         step.likelihood *= 0.3;

@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::analysis::{Analysis, AttackerAnalysis, round};
 use crate::best::{self, Marks, NONE};
 use crate::fact::Fact;
-use crate::rule::{Rule, Via};
+use crate::rule::{DerivationRule, Via};
 
 pub const MAX_CHOICES: usize = 4;
 pub const MAX_DEPTH: usize = 14;
@@ -177,7 +177,7 @@ impl Builder<'_, '_> {
         let g = &self.a.graph;
         let der = g.derivations[d as usize];
         let model = self.analysis.model;
-        if der.rule == Rule::Start {
+        if der.rule == DerivationRule::Start {
             let head = self.analysis.index.facts.fact(der.head);
             let label = match head {
                 Fact::Control(x) => format!("attacker controls {}", model[x].id),

@@ -118,7 +118,7 @@ pub struct ModelFile {
     pub risks: Vec<Risk>,
     /// Custom rules with CEL conditions.
     #[schemars(default)]
-    pub rules: Vec<Rule>,
+    pub rules: Vec<CustomRule>,
 }
 
 #[derive(Clone, Debug, Default, JsonSchema)]
@@ -346,7 +346,8 @@ pub struct Dread {
 
 #[derive(Clone, Debug, JsonSchema)]
 #[schemars(extend("patternProperties" = {"^x-": true}, "additionalProperties" = false))]
-pub struct Rule {
+#[schemars(rename = "Rule")]
+pub struct CustomRule {
     pub id: Spanned<String>,
     pub title: Spanned<String>,
     pub description: Option<Spanned<String>>,

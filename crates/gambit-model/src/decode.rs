@@ -694,7 +694,7 @@ fn dread(d: &mut Decoder<'_>, node: &Node) -> Option<Dread> {
     Some(r)
 }
 
-fn rule(d: &mut Decoder<'_>, node: &Node) -> Option<Rule> {
+fn rule(d: &mut Decoder<'_>, node: &Node) -> Option<CustomRule> {
     let mut f = d.map(node, "a custom rule")?;
     let id = f.get("id").and_then(|n| d.string(n));
     let title = f.get("title").and_then(|n| d.string(n));
@@ -721,7 +721,7 @@ fn rule(d: &mut Decoder<'_>, node: &Node) -> Option<Rule> {
     }
     let span = f.span;
     f.finish(d);
-    Some(Rule {
+    Some(CustomRule {
         id: id?,
         title: title?,
         description,

@@ -89,7 +89,7 @@ struct Merged {
     controls: Vec<(Spanned<String>, ast::ControlDef)>,
     attackers: Option<Spanned<Vec<Spanned<String>>>>,
     risks: Vec<ast::Risk>,
-    rules: Vec<ast::Rule>,
+    rules: Vec<ast::CustomRule>,
 }
 
 impl Resolver<'_> {
@@ -925,7 +925,7 @@ impl Resolver<'_> {
         out
     }
 
-    fn rules(&mut self, list: &[ast::Rule]) -> Vec<CustomRule> {
+    fn rules(&mut self, list: &[ast::CustomRule]) -> Vec<CustomRule> {
         let mut seen: HashMap<&str, Span> = HashMap::new();
         let mut out = Vec::new();
         for r in list {

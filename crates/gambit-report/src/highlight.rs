@@ -50,9 +50,9 @@ impl Highlight {
     }
 
     /// The components, actors and flows an attack path goes through, numbered by step
-    /// (see [`StepElements::of`]). A flow on the path puts both its ends on it.
+    /// (see [`DrawableElements::of`]). A flow on the path puts both its ends on it.
     pub fn from_path(model: &Model, path: &AttackPath) -> Self {
-        let elements = StepElements::new(model);
+        let elements = DrawableElements::new(model);
         let mut out = Highlight::default();
         for (i, step) in path.steps.iter().enumerate() {
             for id in elements.of(step) {
@@ -78,15 +78,15 @@ impl serde::Serialize for Highlight {
 }
 
 /// Finds the drawable elements (components, actors, flows) attack-path steps use.
-pub struct StepElements<'m> {
+pub struct DrawableElements<'m> {
     model: &'m Model,
     flows: HashMap<&'m str, &'m Flow>,
 }
 
-impl<'m> StepElements<'m> {
+impl<'m> DrawableElements<'m> {
     pub fn new(model: &'m Model) -> Self {
         let flows = model.flows.iter().map(|f| (f.id.as_str(), f)).collect();
-        StepElements { model, flows }
+        DrawableElements { model, flows }
     }
 
     /// The drawable elements one step uses: the element it gains something `on`, and

@@ -16,7 +16,7 @@ use crate::scoring;
 
 /// How far from the internet a component or flow is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Exposure {
+pub enum ExposureLevel {
     /// Only internal callers, in zones trusted `restricted` or isolated zones.
     Restricted,
     /// Internal callers only.
@@ -30,7 +30,7 @@ pub enum Exposure {
 /// Derived facts about one component.
 #[derive(Clone, Debug)]
 pub struct ComponentFacts {
-    pub exposure: Exposure,
+    pub exposure: ExposureLevel,
     /// Why it is exposed, for rationales ("public", "called by customer (untrusted)").
     pub exposure_reason: Option<String>,
     /// It receives content an attacker can shape: it is exposed, or it receives, fetches
@@ -359,18 +359,18 @@ impl<'m> Context<'m> {
             .join(", ")
     }
 
-    /// Exposure of a flow: the worse of its two ends' trust.
-    pub fn flow_exposure(&self, f: &Flow) -> Exposure {
+    /// The exposure of a flow: the worse of its two ends' trust.
+    pub fn flow_exposure(&self, f: &Flow) -> ExposureLevel {
         let worst = [f.from, f.to]
             .into_iter()
             .map(|e| self.trust(e))
             .min()
             .unwrap_or(Trust::Internal);
         match worst {
-            Trust::Untrusted => Exposure::Internet,
-            Trust::Partner => Exposure::Partner,
-            Trust::Internal => Exposure::Internal,
-            Trust::Restricted => Exposure::Restricted,
+            Trust::Untrusted => ExposureLevel::Internet,
+            Trust::Partner => ExposureLevel::Partner,
+            Trust::Internal => ExposureLevel::Internal,
+            Trust::Restricted => ExposureLevel::Restricted,
         }
     }
 
@@ -495,16 +495,16 @@ fn component_facts(model: &Model, c: &Component, tainted: &[bool]) -> ComponentF
     let own_untrusted =
         zone_trust(model, c.zone) == Trust::Untrusted && nested_in_own_zone(model, c.zone);
     let mut exposure = match zone_trust(model, c.zone) {
-        Trust::Untrusted if own_untrusted => Exposure::Internal,
-        Trust::Untrusted => Exposure::Internet,
-        Trust::Partner => Exposure::Partner,
-        Trust::Internal => Exposure::Internal,
-        Trust::Restricted => Exposure::Restricted,
+        Trust::Untrusted if own_untrusted => ExposureLevel::Internal,
+        Trust::Untrusted => ExposureLevel::Internet,
+        Trust::Partner => ExposureLevel::Partner,
+        Trust::Internal => ExposureLevel::Internal,
+        Trust::Restricted => ExposureLevel::Restricted,
     };
-    let mut reason = (exposure == Exposure::Internet)
+    let mut reason = (exposure == ExposureLevel::Internet)
         .then(|| format!("in zone {} (untrusted)", model[c.zone].id));
-    if c.public && exposure < Exposure::Internet {
-        exposure = Exposure::Internet;
+    if c.public && exposure < ExposureLevel::Internet {
+        exposure = ExposureLevel::Internet;
         reason = Some("public".to_owned());
     }
     for &f in &c.flows_in {
@@ -515,8 +515,8 @@ fn component_facts(model: &Model, c: &Component, tainted: &[bool]) -> ComponentF
             continue;
         }
         let level = match endpoint_trust(model, from) {
-            Trust::Untrusted => Exposure::Internet,
-            Trust::Partner => Exposure::Partner,
+            Trust::Untrusted => ExposureLevel::Internet,
+            Trust::Partner => ExposureLevel::Partner,
             _ => continue,
         };
         if level > exposure {
@@ -528,12 +528,12 @@ fn component_facts(model: &Model, c: &Component, tainted: &[bool]) -> ComponentF
             ));
         }
     }
-    if exposure == Exposure::Restricted && !model[c.zone].isolated {
+    if exposure == ExposureLevel::Restricted && !model[c.zone].isolated {
         // A restricted zone that is not isolated still lets its members reach each other.
-        exposure = Exposure::Internal;
+        exposure = ExposureLevel::Internal;
     }
-    if exposure == Exposure::Internal && model[c.zone].isolated {
-        exposure = Exposure::Restricted;
+    if exposure == ExposureLevel::Internal && model[c.zone].isolated {
+        exposure = ExposureLevel::Restricted;
     }
     let inbound = c.flows_in.iter().flat_map(|&f| model[f].data.iter());
     let fetched = c.flows_out.iter().flat_map(|&f| model[f].returns.iter());
@@ -548,7 +548,9 @@ fn component_facts(model: &Model, c: &Component, tainted: &[bool]) -> ComponentF
         Endpoint::Actor(_) => false,
     });
     ComponentFacts {
-        untrusted_input: exposure >= Exposure::Partner || own_untrusted || tainted_asset.is_some(),
+        untrusted_input: exposure >= ExposureLevel::Partner
+            || own_untrusted
+            || tainted_asset.is_some(),
         exposure,
         exposure_reason: reason,
         tainted_asset,
@@ -559,7 +561,7 @@ fn component_facts(model: &Model, c: &Component, tainted: &[bool]) -> ComponentF
 
 /// A component reached through a forwarding component (CDN, load balancer, gateway,
 /// ingress) is as exposed as that forwarder: the hop passes outsiders' requests on.
-/// Exposure only rises and has four levels, so the worklist ends.
+/// ExposureLevel only rises and has four levels, so the worklist ends.
 fn expose_behind_forwarders(model: &Model, facts: &mut [ComponentFacts]) {
     let mut todo: Vec<ComponentId> = (0..model.components.len() as u32)
         .map(ComponentId)
@@ -567,7 +569,7 @@ fn expose_behind_forwarders(model: &Model, facts: &mut [ComponentFacts]) {
         .collect();
     while let Some(p) = todo.pop() {
         let level = facts[p.index()].exposure;
-        if level < Exposure::Partner {
+        if level < ExposureLevel::Partner {
             continue;
         }
         for &f in &model[p].flows_out {

@@ -5,7 +5,7 @@
 use gambit_model::vocab::{Control, Impact, Likelihood};
 use gambit_model::{ActorId, AssetId, ComponentId, Endpoint, FlowId, IdentityId, Model, ZoneId};
 
-use crate::context::{Context, Exposure};
+use crate::context::{Context, ExposureLevel};
 use crate::rule::RuleMeta;
 use crate::scoring;
 
@@ -79,7 +79,7 @@ pub struct Finding {
     pub factors: Vec<String>,
     pub mitigations: Vec<String>,
     /// The target's exposure, when it has one (components and flows).
-    pub exposure: Option<Exposure>,
+    pub exposure: Option<ExposureLevel>,
     /// Ids of the findings folded into this one (see `fold`).
     pub also: Vec<String>,
 }
@@ -96,7 +96,7 @@ pub struct FindingBuilder<'c, 'm> {
     rationale: String,
     assets: Vec<AssetId>,
     likelihood: Likelihood,
-    exposure: Option<(Exposure, String)>,
+    exposure: Option<(ExposureLevel, String)>,
     /// Whether exposure moves the likelihood (it is still recorded for DREAD).
     adjust_for_exposure: bool,
     shifts: Vec<(i32, String)>,
@@ -117,8 +117,8 @@ impl<'c, 'm> FindingBuilder<'c, 'm> {
                 let flow = &cx.model[f];
                 let e = cx.flow_exposure(flow);
                 let why = match e {
-                    Exposure::Internet => "one end is untrusted".to_owned(),
-                    Exposure::Restricted => "both ends are in restricted zones".to_owned(),
+                    ExposureLevel::Internet => "one end is untrusted".to_owned(),
+                    ExposureLevel::Restricted => "both ends are in restricted zones".to_owned(),
                     _ => String::new(),
                 };
                 Some((e, why))
@@ -212,11 +212,11 @@ impl<'c, 'm> FindingBuilder<'c, 'm> {
         let mut rank = i32::from(scoring::likelihood_rank(self.likelihood));
         if let Some((exposure, why)) = self.exposure.as_ref().filter(|_| self.adjust_for_exposure) {
             match exposure {
-                Exposure::Internet => {
+                ExposureLevel::Internet => {
                     rank += 1;
                     factors.push(format!("exposed to the internet ({why}): more likely"));
                 }
-                Exposure::Restricted => {
+                ExposureLevel::Restricted => {
                     rank -= 1;
                     factors.push(format!(
                         "restricted ({}): less likely",

@@ -50,12 +50,12 @@ const ENTRY_RULES: &[&str] = &[
 /// known-exploited (KEV) vulnerability reachable from the internet. Everything else the
 /// matrix calls critical is reported high (docs/risk.md, "Calibration").
 pub fn critical_cap(model: &Model, finding: &crate::finding::Finding) -> Option<&'static str> {
-    use crate::context::Exposure;
+    use crate::context::ExposureLevel;
     use crate::finding::Target;
     if !ENTRY_RULES.contains(&finding.rule.id) {
         return Some("an attacker needs another step first");
     }
-    if finding.exposure != Some(Exposure::Internet) {
+    if finding.exposure != Some(ExposureLevel::Internet) {
         return Some("not reachable from the internet");
     }
     if finding.rule.id == "exploitable-vulnerability" {

@@ -8,7 +8,7 @@ use serde::Serialize;
 use gambit_model::vocab::{Impact, Likelihood, RiskStatus, Severity, Stride};
 use gambit_model::{Endpoint, Model, Span};
 
-use crate::context::{Context, Exposure};
+use crate::context::{Context, ExposureLevel};
 use crate::finding::{Finding, Target};
 use crate::scoring;
 
@@ -31,7 +31,7 @@ pub struct Threat {
     pub decision: Option<Decision>,
     pub detection: Detection,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub dread: Option<Dread>,
+    pub dread: Option<DreadScore>,
     /// What raised or lowered the likelihood.
     pub factors: Vec<String>,
     /// `RULE@TARGET`, stable across runs and versions.
@@ -60,7 +60,7 @@ pub struct Threat {
     #[serde(skip)]
     pub span: Span,
     #[serde(skip)]
-    pub exposure: Option<Exposure>,
+    pub exposure: Option<ExposureLevel>,
     /// Most records among the assets at stake.
     #[serde(skip)]
     pub records: Option<u64>,
@@ -99,7 +99,7 @@ pub struct Decision {
 
 /// DREAD ratings, 0 to 10 each, and their mean.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub struct Dread {
+pub struct DreadScore {
     pub affected_users: u8,
     pub damage: u8,
     pub discoverability: u8,
@@ -273,7 +273,7 @@ pub fn detection(model: &Model, target: Target) -> Detection {
 
 /// DREAD from the model (docs/risk.md): damage from impact, reproducibility from
 /// likelihood, exploitability and discoverability from exposure, affected users from records.
-pub fn dread(t: &Threat) -> Dread {
+pub fn dread(t: &Threat) -> DreadScore {
     let damage = match t.impact {
         Impact::Low => 3,
         Impact::Medium => 5,
@@ -287,10 +287,10 @@ pub fn dread(t: &Threat) -> Dread {
         Likelihood::Frequent => 10,
     };
     let by_exposure = |internet, partner, internal, restricted| match t.exposure {
-        Some(Exposure::Internet) => internet,
-        Some(Exposure::Partner) => partner,
-        Some(Exposure::Internal) | None => internal,
-        Some(Exposure::Restricted) => restricted,
+        Some(ExposureLevel::Internet) => internet,
+        Some(ExposureLevel::Partner) => partner,
+        Some(ExposureLevel::Internal) | None => internal,
+        Some(ExposureLevel::Restricted) => restricted,
     };
     let exploitability = by_exposure(9, 6, 4, 2);
     let discoverability = by_exposure(9, 6, 4, 2);
@@ -311,9 +311,9 @@ pub fn dread(t: &Threat) -> Dread {
     )
 }
 
-pub fn make_dread(d: u8, r: u8, e: u8, a: u8, di: u8) -> Dread {
+pub fn make_dread(d: u8, r: u8, e: u8, a: u8, di: u8) -> DreadScore {
     let sum = f64::from(d) + f64::from(r) + f64::from(e) + f64::from(a) + f64::from(di);
-    Dread {
+    DreadScore {
         damage: d,
         reproducibility: r,
         exploitability: e,

@@ -240,13 +240,13 @@ fn component_value(cx: &Context<'_>, id: ComponentId) -> Value {
     ])
 }
 
-pub fn exposure_name(e: crate::context::Exposure) -> &'static str {
-    use crate::context::Exposure;
+pub fn exposure_name(e: crate::context::ExposureLevel) -> &'static str {
+    use crate::context::ExposureLevel;
     match e {
-        Exposure::Internet => "internet",
-        Exposure::Partner => "partner",
-        Exposure::Internal => "internal",
-        Exposure::Restricted => "restricted",
+        ExposureLevel::Internet => "internet",
+        ExposureLevel::Partner => "partner",
+        ExposureLevel::Internal => "internal",
+        ExposureLevel::Restricted => "restricted",
     }
 }
 

@@ -1,7 +1,7 @@
 use gambit_model::vocab::AssetKind;
 use gambit_model::vocab::{ComponentKind, Control};
 
-use crate::context::{Context, Exposure};
+use crate::context::{Context, ExposureLevel};
 use crate::declare_rule;
 use crate::finding::{Finding, Target};
 use crate::rule::Check;
@@ -60,7 +60,7 @@ impl Check for CredentialOnExposedComponent {
                 ComponentKind::Browser,
                 ComponentKind::IotDevice,
             ]);
-            if cx.facts(id).exposure != Exposure::Internet
+            if cx.facts(id).exposure != ExposureLevel::Internet
                 || c.kind.is(ComponentKind::SecretStore)
                 || client
             {

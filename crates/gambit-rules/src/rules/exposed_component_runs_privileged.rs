@@ -1,6 +1,6 @@
 use gambit_model::vocab::Access;
 
-use crate::context::{Context, Exposure};
+use crate::context::{Context, ExposureLevel};
 use crate::declare_rule;
 use crate::finding::{Finding, Target};
 use crate::rule::Check;
@@ -45,7 +45,7 @@ impl Check for ExposedComponentRunsPrivileged {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (id, c) in cx.components() {
             let Some(i) = c.runs_as else { continue };
-            if cx.facts(id).exposure != Exposure::Internet {
+            if cx.facts(id).exposure != ExposureLevel::Internet {
                 continue;
             }
             let identity = &cx.model[i];

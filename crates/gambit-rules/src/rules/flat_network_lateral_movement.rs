@@ -1,7 +1,7 @@
 use gambit_model::vocab::Classification;
 use gambit_model::vocab::Control;
 
-use crate::context::{Context, Exposure};
+use crate::context::{Context, ExposureLevel};
 use crate::declare_rule;
 use crate::finding::{Finding, Target};
 use crate::rule::Check;
@@ -65,7 +65,7 @@ impl Check for FlatNetworkLateralMovement {
             let exposed: Vec<_> = members
                 .iter()
                 .copied()
-                .filter(|&c| cx.facts(c).exposure == Exposure::Internet)
+                .filter(|&c| cx.facts(c).exposure == ExposureLevel::Internet)
                 .collect();
             if exposed.is_empty() {
                 continue;

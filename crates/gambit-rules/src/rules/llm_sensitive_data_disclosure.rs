@@ -2,7 +2,7 @@ use gambit_model::GrantTarget;
 use gambit_model::vocab::Control;
 use gambit_model::vocab::{Access, Classification};
 
-use crate::context::{Context, Exposure};
+use crate::context::{Context, ExposureLevel};
 use crate::declare_rule;
 use crate::finding::{Finding, Target};
 use crate::rule::Check;
@@ -66,7 +66,7 @@ impl Check for LlmSensitiveDataDisclosure {
             {
                 continue;
             }
-            if cx.facts(id).exposure < Exposure::Partner {
+            if cx.facts(id).exposure < ExposureLevel::Partner {
                 continue;
             }
             let mut readable: Vec<_> = cx.handled(c);

@@ -1,4 +1,4 @@
-use crate::context::{Context, Exposure};
+use crate::context::{Context, ExposureLevel};
 use crate::declare_rule;
 use crate::finding::{Finding, Target};
 use crate::rule::Check;
@@ -47,7 +47,7 @@ impl Check for LocalOnlyLogs {
             let logs = c.has_control(Control::Logging) || c.has_control(Control::AuditLogging);
             if !logs
                 || cx.facts(id).ships_logs
-                || cx.facts(id).exposure != Exposure::Internet
+                || cx.facts(id).exposure != ExposureLevel::Internet
                 || cx.is_log_sink(c)
             {
                 continue;

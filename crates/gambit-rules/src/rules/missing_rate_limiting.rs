@@ -1,4 +1,4 @@
-use crate::context::{Context, Exposure};
+use crate::context::{Context, ExposureLevel};
 use crate::declare_rule;
 use crate::finding::{Finding, Target};
 use crate::rule::Check;
@@ -64,7 +64,7 @@ impl Check for MissingRateLimiting {
                 continue;
             }
             if !c.kind.is_any(ENDPOINT_KINDS)
-                || cx.facts(id).exposure != Exposure::Internet
+                || cx.facts(id).exposure != ExposureLevel::Internet
                 || cx.guarded_by(id, Control::RateLimiting)
                 || cx.guarded_by(id, Control::DdosProtection)
             {

@@ -1,4 +1,4 @@
-use crate::context::{Context, Exposure};
+use crate::context::{Context, ExposureLevel};
 use crate::declare_rule;
 use crate::finding::{Finding, Target};
 use crate::rule::Check;
@@ -46,7 +46,7 @@ impl Check for NoDdosProtection {
             if cx.third_party(id) || cx.provider_operated(c) {
                 continue;
             }
-            if cx.facts(id).exposure != Exposure::Internet
+            if cx.facts(id).exposure != ExposureLevel::Internet
                 || cx.is_log_sink(c)
                 || cx.guarded_by(id, Control::DdosProtection)
             {

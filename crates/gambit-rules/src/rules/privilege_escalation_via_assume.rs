@@ -1,7 +1,7 @@
 use gambit_model::vocab::Access;
 use gambit_model::{GrantTarget, IdentityId};
 
-use crate::context::{Context, Exposure};
+use crate::context::{Context, ExposureLevel};
 use crate::declare_rule;
 use crate::finding::{Finding, Target};
 use crate::rule::Check;
@@ -145,7 +145,7 @@ impl Check for PrivilegeEscalationViaAssume {
             let exposed: Vec<&str> = identity
                 .runs_on
                 .iter()
-                .filter(|&&c| cx.facts(c).exposure == Exposure::Internet)
+                .filter(|&&c| cx.facts(c).exposure == ExposureLevel::Internet)
                 .map(|&c| cx.model[c].id.as_str())
                 .collect();
             let mut b = cx

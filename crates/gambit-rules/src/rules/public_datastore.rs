@@ -1,6 +1,6 @@
 use gambit_model::vocab::{Authentication, Classification};
 
-use crate::context::{Context, Exposure};
+use crate::context::{Context, ExposureLevel};
 use crate::declare_rule;
 use crate::finding::{Finding, Target};
 use crate::rule::Check;
@@ -49,7 +49,8 @@ impl Check for PublicDatastore {
                 continue;
             }
             let in_untrusted_zone = cx.zone_trust(c.zone) == gambit_model::vocab::Trust::Untrusted;
-            if !(c.public || in_untrusted_zone) || cx.facts(id).exposure != Exposure::Internet {
+            if !(c.public || in_untrusted_zone) || cx.facts(id).exposure != ExposureLevel::Internet
+            {
                 continue;
             }
             let data = cx.at_least(c.stores.iter().copied(), Classification::Internal);

@@ -1,7 +1,7 @@
 use gambit_model::vocab::AssetKind;
 use gambit_model::vocab::{ComponentKind, Control};
 
-use crate::context::{Context, Exposure};
+use crate::context::{Context, ExposureLevel};
 use crate::declare_rule;
 use crate::finding::{Finding, Target};
 use crate::rule::Check;
@@ -59,7 +59,7 @@ impl Check for SecretOutsideVault {
                 ComponentKind::IotDevice,
             ]);
             if client
-                || cx.facts(id).exposure == Exposure::Internet
+                || cx.facts(id).exposure == ExposureLevel::Internet
                 || c.has_control(Control::SecretsManager)
                 || c.kind.is(ComponentKind::SecretStore)
             {

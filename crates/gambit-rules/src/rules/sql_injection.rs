@@ -97,7 +97,7 @@ impl Check for SqlInjection {
                 continue;
             }
             let source = match (facts.exposure_reason.as_deref(), facts.tainted_asset) {
-                (Some(r), _) if facts.exposure >= crate::context::Exposure::Partner => {
+                (Some(r), _) if facts.exposure >= crate::context::ExposureLevel::Partner => {
                     format!("{} is exposed ({r})", from.id)
                 }
                 (_, Some(a)) => format!(

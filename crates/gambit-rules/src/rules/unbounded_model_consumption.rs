@@ -1,4 +1,4 @@
-use crate::context::{Context, Exposure};
+use crate::context::{Context, ExposureLevel};
 use crate::declare_rule;
 use crate::finding::{Finding, Target};
 use crate::rule::Check;
@@ -50,7 +50,7 @@ impl Check for UnboundedModelConsumption {
             }
             if !c.is_llm()
                 || c.has_control(Control::RateLimiting)
-                || cx.facts(id).exposure < Exposure::Partner
+                || cx.facts(id).exposure < ExposureLevel::Partner
             {
                 continue;
             }
