@@ -8,12 +8,13 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use gambit_model::vocab::{Severity, Stride, Vocab};
+use gambit_model::vocab::{Impact, Likelihood, RiskStatus, Severity, Stride, Vocab};
 use gambit_model::{ElementId, Model, SourceMap, Span};
 use gambit_rules::{Threat, registry, scoring};
 
+use serde::Serialize;
+
 use crate::report::Report;
-use serde_json::{Value, json};
 
 pub const SCHEMA_URI: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
@@ -21,40 +22,217 @@ pub const SCHEMA_URI: &str =
 /// The fingerprint key: the threat id is stable across runs and versions.
 pub const FINGERPRINT: &str = "gambitThreatId/v1";
 
+// The SARIF objects Gambit writes. Fields are declared in alphabetical order: the JSON
+// keys have always been sorted, and serde writes fields in declaration order.
+
+/// A SARIF log: one run of Gambit over one model.
+#[derive(Debug, Serialize)]
+pub struct SarifLog<'a> {
+    #[serde(rename = "$schema")]
+    pub schema: &'static str,
+    pub runs: [Run<'a>; 1],
+    pub version: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Run<'a> {
+    pub column_kind: &'static str,
+    pub properties: RunProperties<'a>,
+    pub results: Vec<SarifResult<'a>>,
+    pub tool: Tool<'a>,
+}
+
+/// What the run says of the model as a whole.
+#[derive(Debug, Serialize)]
+pub struct RunProperties<'a> {
+    pub attack_paths: usize,
+    pub crown_jewels_exposed: usize,
+    pub digest: &'a str,
+    pub model: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Tool<'a> {
+    pub driver: Driver<'a>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Driver<'a> {
+    pub name: &'static str,
+    pub rules: Vec<ReportingDescriptor>,
+    pub semantic_version: &'a str,
+    pub version: &'a str,
+}
+
+/// A rule of the catalog.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportingDescriptor {
+    pub default_configuration: Configuration,
+    pub full_description: Text,
+    pub help: Help,
+    pub id: String,
+    pub name: String,
+    pub properties: RuleProperties,
+    pub short_description: Text,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Configuration {
+    pub level: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Text {
+    pub text: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Help {
+    pub markdown: String,
+    pub text: String,
+}
+
+/// GitHub code scanning reads `tags`, `security-severity`, `precision` and
+/// `problem.severity`; `stride` and `cwe` are Gambit's.
+#[derive(Debug, Serialize)]
+pub struct RuleProperties {
+    pub cwe: Vec<String>,
+    pub precision: &'static str,
+    #[serde(rename = "problem.severity")]
+    pub problem_severity: &'static str,
+    #[serde(rename = "security-severity")]
+    pub security_severity: &'static str,
+    pub stride: Vec<Stride>,
+    pub tags: Vec<String>,
+}
+
+/// One threat.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SarifResult<'a> {
+    pub level: &'static str,
+    pub locations: [Location<'a>; 1],
+    pub message: Text,
+    pub partial_fingerprints: Fingerprints<'a>,
+    pub properties: ResultProperties<'a>,
+    pub rule_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_index: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressions: Option<[Suppression; 1]>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Fingerprints<'a> {
+    /// Named [`FINGERPRINT`].
+    #[serde(rename = "gambitThreatId/v1")]
+    pub threat_id: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ResultProperties<'a> {
+    pub assets: &'a [String],
+    pub impact: Impact,
+    pub likelihood: Likelihood,
+    pub on_attack_path: bool,
+    pub open: bool,
+    pub severity: Severity,
+    pub status: RiskStatus,
+    pub stride: &'a [Stride],
+    pub threat: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Location<'a> {
+    pub logical_locations: [LogicalLocation<'a>; 1],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub physical_location: Option<PhysicalLocation>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogicalLocation<'a> {
+    pub fully_qualified_name: &'a str,
+    pub kind: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PhysicalLocation {
+    pub artifact_location: ArtifactLocation,
+    pub region: Region,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ArtifactLocation {
+    pub uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri_base_id: Option<&'static str>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Region {
+    pub end_column: u32,
+    pub end_line: u32,
+    pub start_column: u32,
+    pub start_line: u32,
+}
+
+/// A closed threat (mitigated, accepted, false positive), as SARIF means suppression.
+#[derive(Debug, Serialize)]
+pub struct Suppression {
+    pub justification: String,
+    pub kind: &'static str,
+    pub status: &'static str,
+}
+
 /// The SARIF log, with file locations made relative to `base` (the CLI passes the
 /// current directory) where they lie under it, `file://` URIs elsewhere.
-pub fn sarif(report: &Report, model: &Model, sources: &SourceMap, base: Option<&Path>) -> Value {
+pub fn sarif<'a>(
+    report: &'a Report,
+    model: &Model,
+    sources: &SourceMap,
+    base: Option<&Path>,
+) -> SarifLog<'a> {
     let rules = catalog(report, model);
     let index: BTreeMap<&str, usize> = rules
         .iter()
         .enumerate()
         .map(|(i, r)| (r.id.as_str(), i))
         .collect();
-    let results: Vec<Value> = report
+    let results = report
         .threats
         .iter()
         .map(|t| result(t, index.get(t.rule.as_str()).copied(), model, sources, base))
         .collect();
-    json!({
-        "$schema": SCHEMA_URI,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "Gambit",
-                "version": report.gambit_version,
-                "semanticVersion": report.gambit_version,
-                "rules": rules.iter().map(RuleEntry::to_json).collect::<Vec<_>>(),
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-            "properties": {
-                "model": report.model.name,
-                "digest": report.model.digest,
-                "attack_paths": report.summary.attack_paths,
-                "crown_jewels_exposed": report.summary.crown_jewels_exposed,
+    SarifLog {
+        schema: SCHEMA_URI,
+        version: "2.1.0",
+        runs: [Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "Gambit",
+                    version: &report.gambit_version,
+                    semantic_version: &report.gambit_version,
+                    rules: rules.iter().map(RuleEntry::descriptor).collect(),
+                },
+            },
+            column_kind: "unicodeCodePoints",
+            results,
+            properties: RunProperties {
+                model: &report.model.name,
+                digest: &report.model.digest,
+                attack_paths: report.summary.attack_paths,
+                crown_jewels_exposed: report.summary.crown_jewels_exposed,
             },
         }],
-    })
+    }
 }
 
 /// SARIF's four levels from Gambit's five severities.
@@ -88,26 +266,38 @@ struct RuleEntry {
 }
 
 impl RuleEntry {
-    fn to_json(&self) -> Value {
+    fn descriptor(&self) -> ReportingDescriptor {
         let mut tags = vec!["security".to_owned(), "threat-model".to_owned()];
         tags.extend(self.stride.iter().map(|s| s.as_str().to_owned()));
         tags.extend(self.cwe.iter().filter_map(|c| cwe_tag(c)));
-        json!({
-            "id": self.id,
-            "name": pascal_case(&self.id),
-            "shortDescription": {"text": self.title},
-            "fullDescription": {"text": self.summary},
-            "help": {"text": self.help, "markdown": self.help},
-            "defaultConfiguration": {"level": level(self.severity)},
-            "properties": {
-                "tags": tags,
-                "security-severity": security_severity(self.severity),
-                "precision": "medium",
-                "problem.severity": match level(self.severity) { "error" => "error", "warning" => "warning", _ => "recommendation" },
-                "stride": self.stride.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
-                "cwe": self.cwe,
+        let level = level(self.severity);
+        ReportingDescriptor {
+            id: self.id.clone(),
+            name: pascal_case(&self.id),
+            short_description: Text {
+                text: self.title.clone(),
             },
-        })
+            full_description: Text {
+                text: self.summary.clone(),
+            },
+            help: Help {
+                text: self.help.clone(),
+                markdown: self.help.clone(),
+            },
+            default_configuration: Configuration { level },
+            properties: RuleProperties {
+                tags,
+                security_severity: security_severity(self.severity),
+                precision: "medium",
+                problem_severity: match level {
+                    "error" => "error",
+                    "warning" => "warning",
+                    _ => "recommendation",
+                },
+                stride: self.stride.clone(),
+                cwe: self.cwe.clone(),
+            },
+        }
     }
 }
 
@@ -199,62 +389,63 @@ fn span_of(t: &Threat, model: &Model) -> Option<Span> {
     (span != Span::default()).then_some(span)
 }
 
-fn result(
-    t: &Threat,
+fn result<'a>(
+    t: &'a Threat,
     rule_index: Option<usize>,
     model: &Model,
     sources: &SourceMap,
     base: Option<&Path>,
-) -> Value {
+) -> SarifResult<'a> {
     let mut message = format!("{}: {}", t.title, t.rationale);
     if !t.mitigations.is_empty() {
         message.push_str(&format!(". Fix: {}", t.mitigations.join("; ")));
     }
-    let mut result = json!({
-        "ruleId": t.rule,
-        "level": level(t.severity),
-        "message": {"text": message},
-        "partialFingerprints": {FINGERPRINT: t.id},
-        "properties": {
-            "threat": t.id,
-            "severity": t.severity.as_str(),
-            "likelihood": t.likelihood.as_str(),
-            "impact": t.impact.as_str(),
-            "status": t.status.as_str(),
-            "open": t.open,
-            "on_attack_path": t.on_attack_path,
-            "stride": t.stride.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
-            "assets": t.assets,
-        },
-    });
-    if let Some(i) = rule_index {
-        result["ruleIndex"] = json!(i);
-    }
-    let mut location = json!({
-        "logicalLocations": [{"fullyQualifiedName": t.target, "kind": t.target_kind}],
-    });
-    if let Some(physical) = span_of(t, model).and_then(|s| physical_location(s, sources, base)) {
-        location["physicalLocation"] = physical;
-    }
-    result["locations"] = json!([location]);
-    if !t.open {
-        let mut suppression = json!({
-            "kind": "external",
-            "status": "accepted",
-        });
+    let suppression = (!t.open).then(|| {
         let justification = t
             .decision
             .as_ref()
             .and_then(|d| d.justification.clone())
             .or_else(|| t.status_note.clone())
             .unwrap_or_else(|| format!("status {} in the model's risks:", t.status.as_str()));
-        suppression["justification"] = json!(justification);
-        result["suppressions"] = json!([suppression]);
+        [Suppression {
+            kind: "external",
+            status: "accepted",
+            justification,
+        }]
+    });
+    SarifResult {
+        rule_id: &t.rule,
+        rule_index,
+        level: level(t.severity),
+        message: Text { text: message },
+        partial_fingerprints: Fingerprints { threat_id: &t.id },
+        properties: ResultProperties {
+            threat: &t.id,
+            severity: t.severity,
+            likelihood: t.likelihood,
+            impact: t.impact,
+            status: t.status,
+            open: t.open,
+            on_attack_path: t.on_attack_path,
+            stride: &t.stride,
+            assets: &t.assets,
+        },
+        locations: [Location {
+            logical_locations: [LogicalLocation {
+                fully_qualified_name: &t.target,
+                kind: t.target_kind,
+            }],
+            physical_location: span_of(t, model).and_then(|s| physical_location(s, sources, base)),
+        }],
+        suppressions: suppression,
     }
-    result
 }
 
-fn physical_location(span: Span, sources: &SourceMap, base: Option<&Path>) -> Option<Value> {
+fn physical_location(
+    span: Span,
+    sources: &SourceMap,
+    base: Option<&Path>,
+) -> Option<PhysicalLocation> {
     let (_, file) = sources.files().find(|(id, _)| *id == span.file)?;
     let start = file.line_col(span.start);
     let end = file.line_col(span.end.max(span.start));
@@ -263,19 +454,18 @@ fn physical_location(span: Span, sources: &SourceMap, base: Option<&Path>) -> Op
         .clone()
         .unwrap_or_else(|| PathBuf::from(&file.name));
     let (uri, relative) = uri_of(&path, base);
-    let mut artifact = json!({"uri": uri});
-    if relative {
-        artifact["uriBaseId"] = json!("%SRCROOT%");
-    }
-    Some(json!({
-        "artifactLocation": artifact,
-        "region": {
-            "startLine": start.line,
-            "startColumn": start.column,
-            "endLine": end.line,
-            "endColumn": end.column,
+    Some(PhysicalLocation {
+        artifact_location: ArtifactLocation {
+            uri,
+            uri_base_id: relative.then_some("%SRCROOT%"),
         },
-    }))
+        region: Region {
+            start_line: start.line,
+            start_column: start.column,
+            end_line: end.line,
+            end_column: end.column,
+        },
+    })
 }
 
 /// A URI reference for a path: relative (with `/`) to `base` when the file lies under

@@ -184,7 +184,7 @@ fn sarif_is_valid_against_the_official_schema() {
     let validator = sarif_validator();
     for name in common::EXAMPLES {
         let (report, model, sources) = common::report(name);
-        let log = sarif::sarif(&report, &model, &sources, Some(&examples_base()));
+        let log = sarif_json(&report, &model, &sources, Some(&examples_base()));
         let errors: Vec<String> = validator
             .iter_errors(&log)
             .map(|e| format!("{} at {}", e, e.instance_path()))
@@ -197,7 +197,7 @@ fn sarif_is_valid_against_the_official_schema() {
 fn the_schema_check_catches_invalid_sarif() {
     let validator = sarif_validator();
     let (report, model, sources) = common::report("acme-shop.yaml");
-    let mut log = sarif::sarif(&report, &model, &sources, Some(&examples_base()));
+    let mut log = sarif_json(&report, &model, &sources, Some(&examples_base()));
     log["runs"][0]["results"][0]["level"] = serde_json::json!("fatal");
     assert!(!validator.is_valid(&log));
 }
@@ -206,7 +206,7 @@ fn the_schema_check_catches_invalid_sarif() {
 fn sarif_snapshots() {
     for name in common::EXAMPLES {
         let (report, model, sources) = common::report(name);
-        let mut log = sarif::sarif(&report, &model, &sources, Some(&examples_base()));
+        let mut log = sarif_json(&report, &model, &sources, Some(&examples_base()));
         // Rule help texts are the rules crate's documentation, snapshotted there.
         for rule in log["runs"][0]["tool"]["driver"]["rules"]
             .as_array_mut()
@@ -223,7 +223,7 @@ fn every_sarif_result_points_at_the_line_of_its_target() {
     let base = examples_base();
     for name in common::EXAMPLES {
         let (report, model, sources) = common::report(name);
-        let log = sarif::sarif(&report, &model, &sources, Some(&base));
+        let log = sarif_json(&report, &model, &sources, Some(&base));
         let run = &log["runs"][0];
         let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
         let results = run["results"].as_array().expect("results");
@@ -270,7 +270,7 @@ fn every_sarif_result_points_at_the_line_of_its_target() {
 #[test]
 fn closed_threats_are_suppressed_not_dropped() {
     let (report, model, sources) = common::report("acme-shop.yaml");
-    let log = sarif::sarif(&report, &model, &sources, Some(&examples_base()));
+    let log = sarif_json(&report, &model, &sources, Some(&examples_base()));
     let results = log["runs"][0]["results"].as_array().expect("results");
     let accepted = results
         .iter()
@@ -297,7 +297,7 @@ fn closed_threats_are_suppressed_not_dropped() {
 #[test]
 fn the_rule_catalog_has_every_builtin_and_custom_rule() {
     let (report, model, sources) = common::report("acme-shop.yaml");
-    let log = sarif::sarif(&report, &model, &sources, None);
+    let log = sarif_json(&report, &model, &sources, None);
     let rules = log["runs"][0]["tool"]["driver"]["rules"]
         .as_array()
         .expect("rules");
@@ -451,4 +451,14 @@ fn markdown_with_the_model_draws_the_shortest_path_in_mermaid() {
     assert!(!block.contains("ci_runner"), "{block}");
     assert!(text.contains("<details>") && text.contains("</details>"));
     insta::assert_snapshot!("markdown-acme-shop-with-model", text);
+}
+
+/// The SARIF log as the JSON a user gets.
+fn sarif_json(
+    report: &gambit_report::Report,
+    model: &gambit_model::Model,
+    sources: &gambit_model::SourceMap,
+    base: Option<&std::path::Path>,
+) -> serde_json::Value {
+    serde_json::to_value(sarif::sarif(report, model, sources, base)).expect("SARIF serializes")
 }
