@@ -3,24 +3,19 @@
 //! A finding lies on an attack path when the patch that closes it lies on a best proof of
 //! some attacker's crown-jewel goal, either in the graph as it is or once the findings
 //! chosen so far are patched. The same loop finds the fewest patches that cut every goal a
-//! patch can cut: an implicit hitting set over gambit-graph's public API (the approach of
-//! `Analysis::chokepoints`, with only the findings' patches as candidates), verified by
-//! re-running the fact engine with the patches applied.
+//! patch can cut: gambit-graph's implicit hitting set (`Analysis::cut`, the solver behind
+//! `chokepoints`) with only the findings' patches allowed, verified by re-running the fact
+//! engine with the patches applied.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use gambit_graph::best::{self, Marks};
-use gambit_graph::chokepoints::hitting_set;
-use gambit_graph::engine::{self, Mask, NO_FIX};
+use gambit_graph::chokepoints::{Cut, CutTarget};
 use gambit_graph::{Analysis, Fix};
 use gambit_model::vocab::{Classification, Criticality};
 use gambit_model::{AttackerSpec, Model};
 use serde::Serialize;
 
 use crate::{Applied, State};
-
-/// Rounds of the hitting-set loop before settling for an unverified answer.
-const MAX_ROUNDS: usize = 64;
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Summary {
@@ -230,19 +225,13 @@ impl Applied {
                 matched: findings.len(),
                 on_attack_path: findings.iter().filter(|r| r.on_attack_path).count(),
                 fix_to_cut_every_path: fix_rows.len(),
-                goals_reached_without_findings: cut.uncuttable,
+                goals_reached_without_findings: cut.uncut.iter().filter(|&&u| u).count(),
                 verified: cut.verified,
             },
             findings,
             unmatched,
         }
     }
-}
-
-struct Cut {
-    chosen: Vec<u32>,
-    uncuttable: usize,
-    verified: bool,
 }
 
 /// The fewest finding patches that make every goal a patch can cut unreachable, marking
@@ -253,75 +242,24 @@ fn cut_with_patches(
     row_of_fix: &HashMap<u32, Vec<usize>>,
     uses: &mut [Use],
 ) -> Cut {
-    let ix = &analysis.index;
-    let mut constraints: Vec<Vec<u32>> = Vec::new();
-    let mut seen: HashSet<Vec<u32>> = HashSet::new();
-    let mut uncut = vec![false; goals.len()];
-    let mut chosen: Vec<u32> = Vec::new();
-    let mut converged = false;
-    for _ in 0..MAX_ROUNDS {
-        let mask = Mask::from_ids(ix, chosen.iter().copied());
-        let mut changed = false;
-        for (ai, a) in analysis.attackers.iter().enumerate() {
-            let g = &a.graph;
-            let masked;
-            let best = if chosen.is_empty() {
-                &a.by_effort
-            } else {
-                masked = best::knuth(g, &g.effort, |d| !mask.blocks(g.fixes[d as usize]));
-                &masked
-            };
-            let mut marks = Marks::new(g.holds.len());
-            for (gi, goal) in goals.iter().enumerate() {
-                if goal.attacker != ai || uncut[gi] {
-                    continue;
-                }
-                let Some(proof) = best::extract(g, &best.choice, goal.fact, None, &mut marks)
-                else {
-                    continue;
-                };
-                let mut patches: Vec<u32> = proof
-                    .iter()
-                    .flat_map(|&d| g.fixes[d as usize])
-                    .filter(|f| *f != NO_FIX && row_of_fix.contains_key(f))
-                    .collect();
-                patches.sort_unstable();
-                patches.dedup();
-                for f in &patches {
-                    for &r in &row_of_fix[f] {
-                        uses[r].on_path = true;
-                        uses[r].goals.insert(gi);
-                    }
-                }
-                if patches.is_empty() {
-                    uncut[gi] = true;
-                    changed = true;
-                } else if seen.insert(patches.clone()) {
-                    constraints.push(patches);
-                    changed = true;
+    let targets: Vec<CutTarget> = goals
+        .iter()
+        .map(|g| CutTarget {
+            attacker: g.attacker,
+            fact: g.fact,
+        })
+        .collect();
+    analysis.cut(
+        &targets,
+        |f| row_of_fix.contains_key(&f),
+        |_| 1.0,
+        |gi, _, _, patches| {
+            for f in patches {
+                for &r in &row_of_fix[f] {
+                    uses[r].on_path = true;
+                    uses[r].goals.insert(gi);
                 }
             }
-        }
-        if !changed {
-            converged = true;
-            break;
-        }
-        let sets: Vec<&[u32]> = constraints.iter().map(Vec::as_slice).collect();
-        chosen = hitting_set(&sets, |_| 1.0).0;
-    }
-    let verified = converged && {
-        let mask = Mask::from_ids(ix, chosen.iter().copied());
-        analysis.attackers.iter().enumerate().all(|(ai, a)| {
-            let holds = engine::reachable(analysis.model, ix, a.graph.attacker, Some(&mask));
-            goals
-                .iter()
-                .enumerate()
-                .all(|(gi, g)| g.attacker != ai || uncut[gi] || !holds[g.fact as usize])
-        })
-    };
-    Cut {
-        chosen,
-        uncuttable: uncut.iter().filter(|&&u| u).count(),
-        verified,
-    }
+        },
+    )
 }

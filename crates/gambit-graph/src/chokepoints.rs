@@ -18,6 +18,7 @@ use crate::analysis::{Analysis, GoalOut};
 use crate::best::{self, Marks};
 use crate::engine::{self, Mask, NO_FIX};
 use crate::fixes::{self, FixAction};
+use crate::graph::AttackGraph;
 use crate::index::Fix;
 
 /// One fix of the answer.
@@ -76,6 +77,32 @@ struct GoalRef {
     out: GoalOut,
 }
 
+/// A goal an iterative cut must make unreachable: which attacker, which goal fact.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CutTarget {
+    /// Index into [`Analysis::attackers`].
+    pub attacker: usize,
+    /// The goal's dense fact id.
+    pub fact: u32,
+}
+
+/// What [`Analysis::cut`] found.
+#[derive(Clone, Debug, Default)]
+pub struct Cut {
+    /// Each distinct set of allowed fixes found on a best proof, with the targets (by
+    /// index) whose proof gave it. The answer hits every set.
+    pub constraints: Vec<(Vec<usize>, Vec<u32>)>,
+    /// Per target: its best proof had no allowed fix, so nothing allowed cuts it.
+    pub uncut: Vec<bool>,
+    /// The fixes chosen (dense fix ids).
+    pub chosen: Vec<u32>,
+    /// Every hitting set was solved to optimality.
+    pub exact: bool,
+    /// The rounds converged and re-running the fact engine with `chosen` masked reaches
+    /// no target that is not `uncut`.
+    pub verified: bool,
+}
+
 impl Analysis<'_> {
     /// The smallest-cost set of fixes that cuts every crown-jewel goal of every attacker.
     pub fn chokepoints(&self) -> Chokepoints {
@@ -90,51 +117,83 @@ impl Analysis<'_> {
                 });
             }
         }
-        // Each constraint: the goals whose proof gave this fix set, and the set.
-        let mut constraints: Vec<(Vec<usize>, Vec<u32>)> = Vec::new();
-        let mut seen_constraints: HashMap<Vec<u32>, usize> = HashMap::new();
+        let targets: Vec<CutTarget> = goals
+            .iter()
+            .map(|g| CutTarget {
+                attacker: g.attacker,
+                fact: g.fact,
+            })
+            .collect();
         let mut uncuttable: Vec<(usize, String)> = Vec::new();
-        let mut is_uncut = vec![false; goals.len()];
-        let mut chosen: Vec<u32> = Vec::new();
-        let mut exact = true;
+        let cut = self.cut(
+            &targets,
+            |f| ix.fix_allowed(self.model, f),
+            |f| fixes::cost(ix.fix(f)),
+            |gi, graph, proof, allowed| {
+                if allowed.is_empty() {
+                    uncuttable.push((gi, self.why_uncuttable(graph, proof)));
+                }
+            },
+        );
+        self.report(goals, cut, uncuttable)
+    }
+
+    /// The implicit hitting set behind `chokepoints` (and `gambit findings`' fewest
+    /// patches), over the fixes `allowed` accepts, weighted by `cost`. Each round,
+    /// `visit` sees every target still reachable: its index, its attacker's graph, its
+    /// best proof under the fixes chosen so far, and the allowed fixes on that proof.
+    pub fn cut(
+        &self,
+        targets: &[CutTarget],
+        allowed: impl Fn(u32) -> bool,
+        cost: impl Fn(u32) -> f64,
+        mut visit: impl FnMut(usize, &AttackGraph, &[u32], &[u32]),
+    ) -> Cut {
+        let ix = &self.index;
+        let mut cut = Cut {
+            uncut: vec![false; targets.len()],
+            exact: true,
+            ..Cut::default()
+        };
+        let mut seen_constraints: HashMap<Vec<u32>, usize> = HashMap::new();
         let mut converged = false;
         for _ in 0..MAX_ROUNDS {
-            let mask = Mask::from_ids(ix, chosen.iter().copied());
+            let mask = Mask::from_ids(ix, cut.chosen.iter().copied());
             let mut added = false;
             for (ai, a) in self.attackers.iter().enumerate() {
                 let g = &a.graph;
                 let masked;
-                let best = if chosen.is_empty() {
+                let best = if cut.chosen.is_empty() {
                     &a.by_effort
                 } else {
                     masked = best::knuth(g, &g.effort, |d| !mask.blocks(g.fixes[d as usize]));
                     &masked
                 };
                 let mut marks = Marks::new(g.holds.len());
-                for (gi, goal) in goals.iter().enumerate() {
-                    if goal.attacker != ai || is_uncut[gi] {
+                for (gi, target) in targets.iter().enumerate() {
+                    if target.attacker != ai || cut.uncut[gi] {
                         continue;
                     }
-                    let Some(proof) = best::extract(g, &best.choice, goal.fact, None, &mut marks)
+                    let Some(proof) = best::extract(g, &best.choice, target.fact, None, &mut marks)
                     else {
                         continue;
                     };
                     let mut fixes: Vec<u32> = proof
                         .iter()
                         .flat_map(|&d| g.fixes[d as usize])
-                        .filter(|&f| f != NO_FIX && ix.fix_allowed(self.model, f))
+                        .filter(|&f| f != NO_FIX && allowed(f))
                         .collect();
                     fixes.sort_unstable();
                     fixes.dedup();
+                    visit(gi, g, &proof, &fixes);
                     if fixes.is_empty() {
-                        is_uncut[gi] = true;
-                        uncuttable.push((gi, self.why_uncuttable(g, &proof)));
+                        cut.uncut[gi] = true;
                         added = true;
                     } else if let Some(&k) = seen_constraints.get(&fixes) {
-                        constraints[k].0.push(gi);
+                        cut.constraints[k].0.push(gi);
                     } else {
-                        seen_constraints.insert(fixes.clone(), constraints.len());
-                        constraints.push((vec![gi], fixes));
+                        seen_constraints.insert(fixes.clone(), cut.constraints.len());
+                        cut.constraints.push((vec![gi], fixes));
                         added = true;
                     }
                 }
@@ -143,18 +202,18 @@ impl Analysis<'_> {
                 converged = true;
                 break;
             }
-            let sets: Vec<&[u32]> = constraints.iter().map(|(_, s)| s.as_slice()).collect();
-            let (answer, optimal) = hitting_set(&sets, |f| fixes::cost(ix.fix(f)));
-            exact &= optimal;
-            chosen = answer;
+            let sets: Vec<&[u32]> = cut.constraints.iter().map(|(_, s)| s.as_slice()).collect();
+            let (answer, optimal) = hitting_set(&sets, &cost);
+            cut.exact &= optimal;
+            cut.chosen = answer;
         }
-        let verified = converged && self.verify(&goals, &is_uncut, &chosen);
-        self.report(goals, constraints, uncuttable, chosen, exact, verified)
+        cut.verified = converged && self.verify(targets, &cut.uncut, &cut.chosen);
+        cut
     }
 
     /// Why no fix a team may make cuts this proof: the fixes on it it may not make
     /// (required access, a third party's, a provider's), or the route when there are none.
-    fn why_uncuttable(&self, g: &crate::graph::AttackGraph, proof: &[u32]) -> String {
+    fn why_uncuttable(&self, g: &AttackGraph, proof: &[u32]) -> String {
         let ix = &self.index;
         let mut refused: Vec<String> = proof
             .iter()
@@ -187,7 +246,7 @@ impl Analysis<'_> {
     }
 
     /// Re-runs the fact engine from the model with the fixes masked out.
-    fn verify(&self, goals: &[GoalRef], is_uncut: &[bool], chosen: &[u32]) -> bool {
+    fn verify(&self, goals: &[CutTarget], is_uncut: &[bool], chosen: &[u32]) -> bool {
         let mask = Mask::from_ids(&self.index, chosen.iter().copied());
         self.attackers.iter().enumerate().all(|(ai, a)| {
             let holds = engine::reachable(self.model, &self.index, a.graph.attacker, Some(&mask));
@@ -201,13 +260,17 @@ impl Analysis<'_> {
     fn report(
         &self,
         goals: Vec<GoalRef>,
-        constraints: Vec<(Vec<usize>, Vec<u32>)>,
+        cut: Cut,
         uncuttable: Vec<(usize, String)>,
-        chosen: Vec<u32>,
-        exact: bool,
-        verified: bool,
     ) -> Chokepoints {
         let ix = &self.index;
+        let Cut {
+            constraints,
+            chosen,
+            exact,
+            verified,
+            ..
+        } = cut;
         // Per chosen fix: the constraints it appears in, and those it alone hits.
         let mut is_chosen = vec![false; ix.fix_count()];
         for &f in &chosen {
