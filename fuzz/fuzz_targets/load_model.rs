@@ -1,5 +1,6 @@
 //! Any text given to the model loader: it must return diagnostics or a model, never
-//! panic, hang or blow up memory. Run: `cargo fuzz run -s none load_model`.
+//! panic, hang or blow up memory; and the fast YAML reader must read it as the full
+//! parser does, or leave it to it. Run: `cargo fuzz run -s none load_model`.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -22,4 +23,8 @@ fuzz_target!(|data: &[u8]| {
         let _ = d.to_json(&loaded.sources);
     }
     let _ = gambit_model::yaml_to_json(text);
+    // The fast YAML reader either leaves a text to the full parser or reads it the same.
+    if let Err(difference) = gambit_model::compare_yaml_fast_path(text) {
+        panic!("{difference}");
+    }
 });

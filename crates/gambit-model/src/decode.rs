@@ -15,6 +15,9 @@ use crate::suggest;
 use crate::vocab::Vocab;
 use crate::yaml::{Node, NodeKind};
 
+/// Mappings with at most this many keys are checked for repeated keys by a scan.
+const SCANNED_KEYS: usize = 16;
+
 pub(crate) struct Decoder<'d> {
     pub diags: &'d mut Vec<Diagnostic>,
 }
@@ -91,15 +94,26 @@ impl Decoder<'_> {
     pub fn map<'n>(&mut self, node: &'n Node<'n>, what: &'static str) -> Option<Fields<'n>> {
         let mut entries: Vec<(&str, Span, &Node<'_>)> = Vec::new();
         // Sections hold thousands of ids: find repeated keys through an index, not a scan.
+        // An element's own few keys are faster scanned than hashed.
         let mut first_span: HashMap<&str, Span> = HashMap::new();
         match &node.kind {
             NodeKind::Map(pairs) => {
+                let indexed = pairs.len() > SCANNED_KEYS;
+                entries.reserve(pairs.len());
                 for (k, v) in pairs.iter() {
                     let NodeKind::Scalar { text, .. } = &k.kind else {
                         self.expected(k, "a plain key");
                         continue;
                     };
-                    if let Some(first) = first_span.get(text.as_ref()) {
+                    let first = if indexed {
+                        first_span.get(text.as_ref()).copied()
+                    } else {
+                        entries
+                            .iter()
+                            .find(|(key, ..)| *key == text.as_ref())
+                            .map(|&(_, span, _)| span)
+                    };
+                    if let Some(first) = first {
                         self.diags.push(
                             Diagnostic::error(
                                 "duplicate-key",
@@ -107,11 +121,13 @@ impl Decoder<'_> {
                             )
                             .at(k.span)
                             .label("written again here")
-                            .related(*first, "first written here"),
+                            .related(first, "first written here"),
                         );
                         continue;
                     }
-                    first_span.insert(text.as_ref(), k.span);
+                    if indexed {
+                        first_span.insert(text.as_ref(), k.span);
+                    }
                     entries.push((text.as_ref(), k.span, v));
                 }
             }

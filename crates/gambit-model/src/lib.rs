@@ -84,6 +84,14 @@ pub fn count_yaml_events(text: &str) -> usize {
         .count()
 }
 
+/// Whether the loader's fast YAML reader takes `text` (`Ok(true)`) or leaves it to the full
+/// parser (`Ok(false)`); `Err` describes the difference when it reads `text` otherwise than
+/// the full parser, which must never happen. For the `load_model` fuzz target.
+#[doc(hidden)]
+pub fn compare_yaml_fast_path(text: &str) -> Result<bool, String> {
+    yaml::compare_fast_path(text)
+}
+
 /// Reads one YAML (or JSON) document into JSON, typed by the YAML 1.2 core schema, with the
 /// same budgets as the model loader. For tools that want the raw document (schema checks,
 /// exports).

@@ -115,9 +115,15 @@ impl Resolver<'_> {
 
     fn merge(&mut self, files: Vec<(FileId, ModelFile)>) -> Merged {
         let mut m = Merged::default();
-        let hand_written = HandWritten::of(&files);
+        // Only a discovered file needs to know the hand-written ids.
+        let hand_written = files
+            .iter()
+            .any(|(_, f)| is_discovered(f))
+            .then(|| HandWritten::of(&files));
         for (i, (_, mut f)) in files.into_iter().enumerate() {
-            if is_discovered(&f) {
+            if let Some(hand_written) = &hand_written
+                && is_discovered(&f)
+            {
                 hand_written.drop_overridden(&mut f);
             }
             if let Some(v) = &f.gambit
@@ -324,24 +330,85 @@ impl Resolver<'_> {
         Kind::new(k.value.clone())
     }
 
-    fn build(&mut self, m: Merged, digest: String) -> Model {
+    fn build(&mut self, mut m: Merged, digest: String) -> Model {
         // Ids first, so references may point forward.
-        let mut zones = vec![
-            builtin_zone("internet", Trust::Untrusted),
-            builtin_zone("internal", Trust::Internal),
-        ];
-        for z in &zones {
-            self.ids
-                .insert(z.id.clone(), ElementId::Zone(id_of(self.ids.len())));
-            self.spans.insert(z.id.clone(), Span::default());
+        let declared = self.declare_ids(&mut m);
+        let mut zones = self.build_zones(&declared.zones);
+        let mut assets = self.build_assets(&declared.assets);
+        // Identities' grants resolve against components and identities, declared above.
+        let mut identities = self.build_identities(&declared.identities);
+        let declared_controls: Vec<String> =
+            m.controls.iter().map(|(id, _)| id.value.clone()).collect();
+        let mut actors = self.build_actors(&declared.actors, &zones);
+        let mut components = self.build_components(&declared.components, &declared_controls);
+        let mut flows = self.flows(&m.flows, &declared_controls);
+        let controls = control_defs(&m.controls);
+        link(
+            &mut zones,
+            &mut assets,
+            &mut identities,
+            &mut actors,
+            &mut components,
+            &flows,
+        );
+        derive_authentication(&mut components, &flows);
+        effective::derive(&mut components, &mut flows);
+        let mut model = Model {
+            name: m
+                .name
+                .map_or_else(|| "Unnamed model".to_owned(), |n| n.value),
+            description: m.description.map(|d| d.value),
+            digest,
+            assets,
+            zones,
+            actors,
+            components,
+            identities,
+            flows,
+            controls,
+            attackers: Vec::new(),
+            risks: m.risks.iter().map(risk).collect(),
+            rules: Vec::new(),
+            ids: std::mem::take(&mut self.ids),
+        };
+        model.attackers = self.attackers(m.attackers.as_ref(), &model);
+        model.rules = self.rules(&m.rules);
+        self.check_risks(&model);
+        // Judging a broken model's shape would mislead (a misspelt `classification` would
+        // also report "no crown jewel"), so these warnings wait until the errors are fixed.
+        if !self.diags.iter().any(Diagnostic::is_error) {
+            self.warn_suspicious(&model);
         }
-        let zone_base = zones.len();
-        let m_zones = self.declare_all(m.zones, |n| ElementId::Zone(id_of(zone_base + n)));
-        let m_assets = self.declare_all(m.assets, |n| ElementId::Asset(id_of(n)));
-        let m_actors = self.declare_all(m.actors, |n| ElementId::Actor(id_of(n)));
-        let m_components = self.declare_all(m.components, |n| ElementId::Component(id_of(n)));
-        let m_identities = self.declare_all(m.identities, |n| ElementId::Identity(id_of(n)));
-        self.credential = m_assets
+        model
+    }
+
+    /// Claims the ids of every section (the built-in zones first) and keeps the elements
+    /// whose id was free; notes which assets are credentials.
+    fn declare_ids(&mut self, m: &mut Merged) -> Declared {
+        for (i, (id, _)) in BUILTIN_ZONES.iter().enumerate() {
+            self.ids.insert((*id).to_owned(), ElementId::Zone(id_of(i)));
+            self.spans.insert((*id).to_owned(), Span::default());
+        }
+        let zone_base = BUILTIN_ZONES.len();
+        let declared = Declared {
+            zones: self.declare_all(std::mem::take(&mut m.zones), |n| {
+                ElementId::Zone(id_of(zone_base + n))
+            }),
+            assets: self.declare_all(std::mem::take(&mut m.assets), |n| {
+                ElementId::Asset(id_of(n))
+            }),
+            actors: self.declare_all(std::mem::take(&mut m.actors), |n| {
+                ElementId::Actor(id_of(n))
+            }),
+            components: self.declare_all(std::mem::take(&mut m.components), |n| {
+                ElementId::Component(id_of(n))
+            }),
+            identities: self.declare_all(std::mem::take(&mut m.identities), |n| {
+                ElementId::Identity(id_of(n))
+            }),
+        };
+        self.credential = declared
+            .assets
             .iter()
             .map(|(_, a)| {
                 a.kind
@@ -349,10 +416,17 @@ impl Resolver<'_> {
                     .is_some_and(|k| k.value == AssetKind::Credential)
             })
             .collect();
+        declared
+    }
 
-        // Zones.
-        let mut parent_spans = vec![None; zone_base];
-        for (id, z) in &m_zones {
+    /// The built-in zones, then the model's, with parent cycles reported and cut.
+    fn build_zones(&mut self, declared: &[(Spanned<String>, ast::Zone)]) -> Vec<Zone> {
+        let mut zones: Vec<Zone> = BUILTIN_ZONES
+            .iter()
+            .map(|&(id, trust)| builtin_zone(id, trust))
+            .collect();
+        let mut parent_spans = vec![None; zones.len()];
+        for (id, z) in declared {
             let parent = z
                 .parent
                 .as_ref()
@@ -377,9 +451,11 @@ impl Resolver<'_> {
             });
         }
         self.break_zone_cycles(&mut zones, &parent_spans);
+        zones
+    }
 
-        // Assets.
-        let mut assets: Vec<Asset> = m_assets
+    fn build_assets(&mut self, declared: &[(Spanned<String>, ast::Asset)]) -> Vec<Asset> {
+        declared
             .iter()
             .map(|(id, a)| {
                 let kind = a.kind.as_ref().map_or(AssetKind::Data, |k| k.value);
@@ -434,10 +510,11 @@ impl Resolver<'_> {
                     held_by: Vec::new(),
                 }
             })
-            .collect();
+            .collect()
+    }
 
-        // Identities (grants resolve against components and identities, declared above).
-        let mut identities: Vec<Identity> = m_identities
+    fn build_identities(&mut self, declared: &[(Spanned<String>, ast::Identity)]) -> Vec<Identity> {
+        declared
             .iter()
             .map(|(id, i)| Identity {
                 id: id.value.clone(),
@@ -451,13 +528,15 @@ impl Resolver<'_> {
                 credentials: Vec::new(),
                 runs_on: Vec::new(),
             })
-            .collect();
+            .collect()
+    }
 
-        let declared_controls: Vec<String> =
-            m.controls.iter().map(|(id, _)| id.value.clone()).collect();
-
-        // Actors.
-        let mut actors: Vec<Actor> = m_actors
+    fn build_actors(
+        &mut self,
+        declared: &[(Spanned<String>, ast::Actor)],
+        zones: &[Zone],
+    ) -> Vec<Actor> {
+        declared
             .iter()
             .map(|(id, a)| {
                 let zone = self.zone(a.zone.as_ref(), ZoneId(0));
@@ -479,17 +558,22 @@ impl Resolver<'_> {
                     flows_in: Vec::new(),
                 }
             })
-            .collect();
+            .collect()
+    }
 
-        // Components.
-        let mut components: Vec<Component> = m_components
+    fn build_components(
+        &mut self,
+        declared: &[(Spanned<String>, ast::Component)],
+        declared_controls: &[String],
+    ) -> Vec<Component> {
+        declared
             .iter()
             .map(|(id, c)| {
                 let mut controls: Vec<String> = c
                     .controls
                     .iter()
                     .map(|s| {
-                        self.check_control(s, &declared_controls);
+                        self.check_control(s, declared_controls);
                         s.value.clone()
                     })
                     .collect();
@@ -542,104 +626,7 @@ impl Resolver<'_> {
                     flows_in: Vec::new(),
                 }
             })
-            .collect();
-
-        let mut flows = self.flows(&m.flows, &declared_controls);
-        let controls = m
-            .controls
-            .iter()
-            .map(|(id, c)| ControlDef {
-                id: id.value.clone(),
-                span: id.span,
-                description: text(&c.description),
-                mitigates: strings(&c.mitigates),
-            })
-            .collect();
-
-        // Derived facts: who holds what, who talks to whom, who is where.
-        for (i, c) in components.iter().enumerate() {
-            let cid: ComponentId = id_of(i);
-            for &a in &c.stores {
-                assets[a.index()].stored_by.push(cid);
-            }
-            for &a in &c.processes {
-                assets[a.index()].processed_by.push(cid);
-            }
-            for &a in &c.holds {
-                assets[a.index()].held_by.push(Endpoint::Component(cid));
-            }
-            zones[c.zone.index()].components.push(cid);
-            if let Some(r) = c.runs_as {
-                identities[r.index()].runs_on.push(cid);
-            }
-        }
-        for (i, a) in actors.iter().enumerate() {
-            let aid: ActorId = id_of(i);
-            for &k in &a.holds {
-                assets[k.index()].held_by.push(Endpoint::Actor(aid));
-            }
-            zones[a.zone.index()].actors.push(aid);
-        }
-        for (i, a) in assets.iter().enumerate() {
-            if let Some(g) = a.grants {
-                identities[g.index()].credentials.push(id_of(i));
-            }
-        }
-        for i in 0..zones.len() {
-            if let Some(p) = zones[i].parent {
-                zones[p.index()].children.push(id_of(i));
-            }
-        }
-        for (i, f) in flows.iter().enumerate() {
-            let fid: FlowId = id_of(i);
-            match f.from {
-                Endpoint::Actor(a) => actors[a.index()].flows_out.push(fid),
-                Endpoint::Component(c) => components[c.index()].flows_out.push(fid),
-            }
-            match f.to {
-                Endpoint::Actor(a) => actors[a.index()].flows_in.push(fid),
-                Endpoint::Component(c) => components[c.index()].flows_in.push(fid),
-            }
-        }
-        for c in &mut components {
-            if c.authentication_derived {
-                c.authentication = c
-                    .flows_in
-                    .iter()
-                    .map(|f| flows[f.index()].authentication)
-                    .min_by_key(|a| a.strength())
-                    .unwrap_or(Authentication::None);
-            }
-        }
-        effective::derive(&mut components, &mut flows);
-
-        let mut model = Model {
-            name: m
-                .name
-                .map_or_else(|| "Unnamed model".to_owned(), |n| n.value),
-            description: m.description.map(|d| d.value),
-            digest,
-            assets,
-            zones,
-            actors,
-            components,
-            identities,
-            flows,
-            controls,
-            attackers: Vec::new(),
-            risks: m.risks.iter().map(risk).collect(),
-            rules: Vec::new(),
-            ids: std::mem::take(&mut self.ids),
-        };
-        model.attackers = self.attackers(m.attackers.as_ref(), &model);
-        model.rules = self.rules(&m.rules);
-        self.check_risks(&model);
-        // Judging a broken model's shape would mislead (a misspelt `classification` would
-        // also report "no crown jewel"), so these warnings wait until the errors are fixed.
-        if !self.diags.iter().any(Diagnostic::is_error) {
-            self.warn_suspicious(&model);
-        }
-        model
+            .collect()
     }
 
     fn grant(&mut self, g: &ast::Grant) -> Option<Grant> {
@@ -1144,6 +1131,102 @@ impl HandWritten {
 
     fn keep_free<T>(&self, section: &mut ast::Elements<T>) {
         section.0.retain(|(id, _)| !self.ids.contains(&id.value));
+    }
+}
+
+/// The zones every model has, before its own.
+const BUILTIN_ZONES: [(&str, Trust); 2] = [
+    ("internet", Trust::Untrusted),
+    ("internal", Trust::Internal),
+];
+
+/// The elements of each section whose id was free, in source order.
+struct Declared {
+    zones: Vec<(Spanned<String>, ast::Zone)>,
+    assets: Vec<(Spanned<String>, ast::Asset)>,
+    actors: Vec<(Spanned<String>, ast::Actor)>,
+    components: Vec<(Spanned<String>, ast::Component)>,
+    identities: Vec<(Spanned<String>, ast::Identity)>,
+}
+
+fn control_defs(list: &[(Spanned<String>, ast::ControlDef)]) -> Vec<ControlDef> {
+    list.iter()
+        .map(|(id, c)| ControlDef {
+            id: id.value.clone(),
+            span: id.span,
+            description: text(&c.description),
+            mitigates: strings(&c.mitigates),
+        })
+        .collect()
+}
+
+/// Derived facts: who holds what, who talks to whom, who is where.
+fn link(
+    zones: &mut [Zone],
+    assets: &mut [Asset],
+    identities: &mut [Identity],
+    actors: &mut [Actor],
+    components: &mut [Component],
+    flows: &[Flow],
+) {
+    for (i, c) in components.iter().enumerate() {
+        let cid: ComponentId = id_of(i);
+        for &a in &c.stores {
+            assets[a.index()].stored_by.push(cid);
+        }
+        for &a in &c.processes {
+            assets[a.index()].processed_by.push(cid);
+        }
+        for &a in &c.holds {
+            assets[a.index()].held_by.push(Endpoint::Component(cid));
+        }
+        zones[c.zone.index()].components.push(cid);
+        if let Some(r) = c.runs_as {
+            identities[r.index()].runs_on.push(cid);
+        }
+    }
+    for (i, a) in actors.iter().enumerate() {
+        let aid: ActorId = id_of(i);
+        for &k in &a.holds {
+            assets[k.index()].held_by.push(Endpoint::Actor(aid));
+        }
+        zones[a.zone.index()].actors.push(aid);
+    }
+    for (i, a) in assets.iter().enumerate() {
+        if let Some(g) = a.grants {
+            identities[g.index()].credentials.push(id_of(i));
+        }
+    }
+    for i in 0..zones.len() {
+        if let Some(p) = zones[i].parent {
+            zones[p.index()].children.push(id_of(i));
+        }
+    }
+    for (i, f) in flows.iter().enumerate() {
+        let fid: FlowId = id_of(i);
+        match f.from {
+            Endpoint::Actor(a) => actors[a.index()].flows_out.push(fid),
+            Endpoint::Component(c) => components[c.index()].flows_out.push(fid),
+        }
+        match f.to {
+            Endpoint::Actor(a) => actors[a.index()].flows_in.push(fid),
+            Endpoint::Component(c) => components[c.index()].flows_in.push(fid),
+        }
+    }
+}
+
+/// A component that does not state its authentication demands the weakest of the flows
+/// into it.
+fn derive_authentication(components: &mut [Component], flows: &[Flow]) {
+    for c in components.iter_mut() {
+        if c.authentication_derived {
+            c.authentication = c
+                .flows_in
+                .iter()
+                .map(|f| flows[f.index()].authentication)
+                .min_by_key(|a| a.strength())
+                .unwrap_or(Authentication::None);
+        }
     }
 }
 

@@ -21,6 +21,8 @@ use granit_parser::{Event, Parser, ScalarStyle, StructureStyle};
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
 
+mod fast;
+
 /// Deepest nesting of lists and mappings accepted. Models need about 6.
 pub const MAX_DEPTH: usize = 64;
 /// Nodes that alias expansion may add beyond the nodes written out in the text.
@@ -114,12 +116,18 @@ enum Open<'a> {
 
 /// Parses one YAML document. An empty document gives `Ok(None)`.
 ///
+/// Most models are in the subset of YAML (and JSON) that [`fast`] reads many times faster
+/// than the full parser, into the same tree; anything else goes to the full parser.
+///
 /// Large files whose top level is a block mapping are cut at top-level keys and the parts
 /// parsed on separate threads (the YAML parser is most of the load time). The parts are
 /// joined into the same tree a single parse gives, spans included; when a cut is not
 /// clean (an alias crossing it, a multi-line construct, any error at all) the whole file
 /// is parsed again in one piece, so results and errors never depend on the cut.
 pub fn parse(text: &str, file: FileId) -> Result<Option<Node<'_>>, Diagnostic> {
+    if let Some(node) = fast::parse(text, file) {
+        return Ok(Some(node));
+    }
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(8);
@@ -130,6 +138,12 @@ pub fn parse(text: &str, file: FileId) -> Result<Option<Node<'_>>, Diagnostic> {
         return Ok(Some(node));
     }
     parse_range(text, 0, file, AliasBudget::FULL)
+}
+
+/// Whether the fast reader takes `text`, and an error when it reads it otherwise than the
+/// full parser (for the fuzz target that holds the two together).
+pub fn compare_fast_path(text: &str) -> Result<bool, String> {
+    fast::compare_with_full(text)
 }
 
 /// Below this size one thread is faster than starting others.

@@ -6,10 +6,13 @@ use crate::input;
 
 pub(crate) fn run(arg: &ModelArg, format: DiagFormat, strict: bool) -> CommandResult {
     let mut loaded = input::load(arg);
-    if let Some(model) = &loaded.model {
-        // The model's custom rules and `risks:` are part of it: their errors (a CEL
-        // condition naming an unknown field) and warnings (a decision on a threat no rule
-        // raises) belong here, with their positions, not only in `analyze`.
+    // The model's custom rules and `risks:` are part of it: their errors (a CEL condition
+    // naming an unknown field) and warnings (a decision on a threat no rule raises) belong
+    // here, with their positions, not only in `analyze`. Only they give diagnostics, so a
+    // model with neither skips the threat analysis (most of a large validate's time).
+    if let Some(model) = &loaded.model
+        && (!model.rules.is_empty() || !model.risks.is_empty())
+    {
         let mut options = gambit_rules::Options::new(gambit_rules::today_utc());
         options.sources = Some(&loaded.sources);
         let analysis = gambit_rules::analyze(model, &options);
