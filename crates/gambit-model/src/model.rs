@@ -5,7 +5,7 @@
 //! (`model.components[id]`), never look names up in a loop, and keep their own state in
 //! side tables of the same length.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::ops::Index;
 
 use crate::ast::Date;
