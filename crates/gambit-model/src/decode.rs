@@ -6,7 +6,7 @@
 //! users' own and are skipped. A value of the wrong type is reported and treated as absent,
 //! so one mistake never hides the next.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use crate::ast::*;
 use crate::diagnostic::Diagnostic;

@@ -5,7 +5,7 @@
 //! (`model.components[id]`), never look names up in a loop, and keep their own state in
 //! side tables of the same length.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::marker::PhantomData;
 use std::ops::Index;
 
