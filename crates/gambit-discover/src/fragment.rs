@@ -68,6 +68,8 @@ pub struct Component {
     pub controls: BTreeSet<String>,
     pub software: Vec<Software>,
     pub encrypted_at_rest: Option<bool>,
+    /// What it demands of every caller, when the infrastructure says (a STRICT mTLS mesh).
+    pub authentication: Option<String>,
     pub tags: BTreeSet<String>,
 }
 
@@ -117,7 +119,10 @@ pub struct Flow {
     pub protocol: Option<String>,
     /// Written when the protocol alone does not say (a port range, a host escape).
     pub encrypted: Option<bool>,
-    pub authentication: String,
+    /// Written only when the infrastructure says (IAM calls, a database's password, a
+    /// mesh's mTLS, a Redis without AUTH). Left out, the flow states reach only and its
+    /// target's own demand decides (docs/discover.md).
+    pub authentication: Option<String>,
     pub code: bool,
 }
 
@@ -301,7 +306,7 @@ impl Fragment {
                 if let Some(e) = f.encrypted {
                     keys.push(("encrypted", e.to_string()));
                 }
-                keys.push(("authentication", f.authentication.clone()));
+                opt(&mut keys, "authentication", &f.authentication);
                 flag(&mut keys, "code", f.code);
                 let _ = writeln!(out, "  - {}", inline(&keys));
             }
@@ -324,6 +329,7 @@ fn component_keys<'a>(c: &'a Component, o: &mut Keys) -> &'a str {
     if let Some(e) = c.encrypted_at_rest {
         o.push(("encrypted_at_rest", e.to_string()));
     }
+    opt(o, "authentication", &c.authentication);
     if !c.software.is_empty() {
         let items: Vec<String> = c
             .software

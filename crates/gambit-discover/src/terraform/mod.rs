@@ -629,7 +629,9 @@ impl<'p> Discoverer<'_, 'p> {
             to: self.ids[to].clone(),
             protocol: Some(protocol.to_owned()),
             encrypted: None,
-            authentication: "none".to_owned(),
+            // A load balancer, CDN or gateway passes its callers on; whether the target
+            // checks them is the target's (or the hand-written model's) to say.
+            authentication: None,
             code: false,
         };
         self.f.flow(flow);
@@ -671,7 +673,7 @@ impl<'p> Discoverer<'_, 'p> {
                     to: self.ids[s].clone(),
                     protocol: Some("https".to_owned()),
                     encrypted: None,
-                    authentication: "iam".to_owned(),
+                    authentication: Some("iam".to_owned()),
                     code: true,
                 });
             }
@@ -695,7 +697,7 @@ impl<'p> Discoverer<'_, 'p> {
                         to: target.clone(),
                         protocol: Some("https".to_owned()),
                         encrypted: None,
-                        authentication: "iam".to_owned(),
+                        authentication: Some("iam".to_owned()),
                         code: false,
                     });
                 }
