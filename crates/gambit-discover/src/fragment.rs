@@ -71,6 +71,11 @@ pub struct Component {
     /// What it demands of every caller, when the infrastructure says (a STRICT mTLS mesh).
     pub authentication: Option<String>,
     pub tags: BTreeSet<String>,
+    /// What else names it (the resource's name, identifier, `Name` tag, DNS names and
+    /// endpoints; an object's name and `app` labels), lowercased: drift matches a
+    /// hand-written element by these. Not written to the fragment.
+    #[serde(skip)]
+    pub names: BTreeSet<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]

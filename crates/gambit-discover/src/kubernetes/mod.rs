@@ -341,11 +341,23 @@ impl<'o> Discoverer<'o> {
             .and_then(Value::as_str)
             .unwrap_or("default");
         self.account(&ns, sa_name, &format!("service account of {origin}"));
+        let template_labels = labels(template.pointer("/metadata/labels"));
         let mut c = fragment::Component {
             origin: origin.clone(),
             kind: "container".to_owned(),
             zone: Some(namespace_zone(&ns)),
             tags: [format!("k8s:{}", kind_of(o))].into(),
+            names: [
+                Some(name_of(o)),
+                template_labels.get("app").map(String::as_str),
+                template_labels
+                    .get("app.kubernetes.io/name")
+                    .map(String::as_str),
+            ]
+            .into_iter()
+            .flatten()
+            .map(str::to_ascii_lowercase)
+            .collect(),
             ..Default::default()
         };
         for container in containers(pod) {
@@ -366,7 +378,7 @@ impl<'o> Discoverer<'o> {
         self.workloads.push(Workload {
             id,
             namespace: ns,
-            labels: labels(template.pointer("/metadata/labels")),
+            labels: template_labels,
             template,
             pod,
             origin,
@@ -466,6 +478,7 @@ impl<'o> Discoverer<'o> {
                     // configuration is the team's, its code and hosts are not.
                     managed: true,
                     tags: [format!("k8s:Service/{kind}")].into(),
+                    names: [name_of(o).to_ascii_lowercase()].into(),
                     ..Default::default()
                 },
             );
