@@ -192,6 +192,15 @@ impl Fragment {
     /// Drops references to elements that were never discovered (a role named by ARN in
     /// another stack), so the fragment always loads, and sorts the findings.
     pub fn finish(&mut self) {
+        // Two resources can derive one id (addresses differing only in case or in `_` and
+        // `-`, or an address that disagrees with its type, as fuzzing found): the first
+        // section keeps it, so the fragment always loads.
+        let mut seen = BTreeSet::new();
+        self.zones.retain(|id, _| seen.insert(id.clone()));
+        self.assets.retain(|id, _| seen.insert(id.clone()));
+        self.actors.retain(|id, _| seen.insert(id.clone()));
+        self.components.retain(|id, _| seen.insert(id.clone()));
+        self.identities.retain(|id, _| seen.insert(id.clone()));
         let known: BTreeSet<String> = self.element_ids().map(str::to_owned).collect();
         for c in self.components.values_mut() {
             c.holds.retain(|h| known.contains(h));

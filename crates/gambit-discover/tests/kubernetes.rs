@@ -431,7 +431,7 @@ fn a_strict_mesh_demands_mtls_and_permissive_says_nothing() {
             .as_deref(),
         Some("mtls")
     );
-    assert!(f.unknown_types.get("PeerAuthentication").is_none());
+    assert!(!f.unknown_types.contains_key("PeerAuthentication"));
 }
 
 fn bound(role: &str, cluster_wide: bool) -> Fragment {

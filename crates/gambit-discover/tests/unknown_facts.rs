@@ -22,7 +22,7 @@ fn model(loaded: &Loaded) -> &Model {
 }
 
 fn warnings(loaded: &Loaded) -> Vec<&str> {
-    loaded.diagnostics.iter().map(|d| d.code.as_ref()).collect()
+    loaded.diagnostics.iter().map(|d| d.code).collect()
 }
 
 const MAIN: &str = "gambit: 1\nname: t\ninclude: [discovered.yaml]\nassets:\n  pii: {classification: restricted}\n  pw: {kind: credential, grants: db-user}\ncomponents:\n  db: {kind: database, zone: ns, stores: [pii]}\n  app: {kind: service, zone: ns, holds: [pw]}\nidentities:\n  db-user: {kind: database-user, grants: [{access: write, target: db}]}\nflows:\n  - {from: app, to: svc, protocol: postgres, encrypted: true, authentication: password, credential: pw}\n";

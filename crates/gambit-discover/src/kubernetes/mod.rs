@@ -184,7 +184,7 @@ pub(crate) fn namespace_zone(ns: &str) -> String {
 }
 
 pub(crate) fn secret_store(ns: &str) -> String {
-    format!("{}.secrets", ids::clean(ns))
+    ids::secret_store(ns)
 }
 
 pub(crate) fn service_account(ns: &str, name: &str) -> String {
