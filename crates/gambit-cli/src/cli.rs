@@ -112,7 +112,8 @@ pub(crate) enum Command {
     /// from a hand-written model.
     Discover(DiscoverArgs),
     /// What a model says that a Terraform plan or Kubernetes manifests contradict (exit 1),
-    /// what exists but is not modelled, and what is modelled but gone.
+    /// what exists but is not modelled, and what is modelled but gone. Elements match by id,
+    /// by a comment or tag naming the resource, or by a name the resource goes by.
     Drift(DriftArgs),
 }
 

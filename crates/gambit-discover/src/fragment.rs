@@ -68,7 +68,14 @@ pub struct Component {
     pub controls: BTreeSet<String>,
     pub software: Vec<Software>,
     pub encrypted_at_rest: Option<bool>,
+    /// What it demands of every caller, when the infrastructure says (a STRICT mTLS mesh).
+    pub authentication: Option<String>,
     pub tags: BTreeSet<String>,
+    /// What else names it (the resource's name, identifier, `Name` tag, DNS names and
+    /// endpoints; an object's name and `app` labels), lowercased: drift matches a
+    /// hand-written element by these. Not written to the fragment.
+    #[serde(skip)]
+    pub names: BTreeSet<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -117,7 +124,10 @@ pub struct Flow {
     pub protocol: Option<String>,
     /// Written when the protocol alone does not say (a port range, a host escape).
     pub encrypted: Option<bool>,
-    pub authentication: String,
+    /// Written only when the infrastructure says (IAM calls, a database's password, a
+    /// mesh's mTLS, a Redis without AUTH). Left out, the flow states reach only and its
+    /// target's own demand decides (docs/discover.md).
+    pub authentication: Option<String>,
     pub code: bool,
 }
 
@@ -182,6 +192,15 @@ impl Fragment {
     /// Drops references to elements that were never discovered (a role named by ARN in
     /// another stack), so the fragment always loads, and sorts the findings.
     pub fn finish(&mut self) {
+        // Two resources can derive one id (addresses differing only in case or in `_` and
+        // `-`, or an address that disagrees with its type, as fuzzing found): the first
+        // section keeps it, so the fragment always loads.
+        let mut seen = BTreeSet::new();
+        self.zones.retain(|id, _| seen.insert(id.clone()));
+        self.assets.retain(|id, _| seen.insert(id.clone()));
+        self.actors.retain(|id, _| seen.insert(id.clone()));
+        self.components.retain(|id, _| seen.insert(id.clone()));
+        self.identities.retain(|id, _| seen.insert(id.clone()));
         let known: BTreeSet<String> = self.element_ids().map(str::to_owned).collect();
         for c in self.components.values_mut() {
             c.holds.retain(|h| known.contains(h));
@@ -301,7 +320,7 @@ impl Fragment {
                 if let Some(e) = f.encrypted {
                     keys.push(("encrypted", e.to_string()));
                 }
-                keys.push(("authentication", f.authentication.clone()));
+                opt(&mut keys, "authentication", &f.authentication);
                 flag(&mut keys, "code", f.code);
                 let _ = writeln!(out, "  - {}", inline(&keys));
             }
@@ -324,6 +343,7 @@ fn component_keys<'a>(c: &'a Component, o: &mut Keys) -> &'a str {
     if let Some(e) = c.encrypted_at_rest {
         o.push(("encrypted_at_rest", e.to_string()));
     }
+    opt(o, "authentication", &c.authentication);
     if !c.software.is_empty() {
         let items: Vec<String> = c
             .software

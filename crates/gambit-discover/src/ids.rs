@@ -43,6 +43,11 @@ pub fn clean(name: &str) -> String {
         .collect()
 }
 
+/// The secret store of a namespace: `NAMESPACE.secrets`.
+pub fn secret_store(namespace: &str) -> String {
+    lead(format!("{}.secrets", clean(namespace)))
+}
+
 /// Ids must start with a letter or digit.
 fn lead(id: String) -> String {
     if id.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit()) {
@@ -81,5 +86,10 @@ mod tests {
             "cluster.clusterrole.admin"
         );
         assert_eq!(super::kubernetes(Some("_x"), "Pod", "p"), "x-x.pod.p");
+        assert_eq!(
+            super::secret_store("~hop"),
+            "x-hop.secrets",
+            "found by fuzzing: a namespace that cleans to a leading `-`"
+        );
     }
 }

@@ -19,6 +19,7 @@ mod error;
 pub mod fragment;
 pub mod ids;
 pub mod kubernetes;
+mod ports;
 pub mod terraform;
 
 pub use drift::{Drift, Item, drift};

@@ -50,12 +50,17 @@ fn namespaces_are_zones_and_network_policies_guard_and_isolate() {
     );
     assert!(
         f.flows
-            .contains_key("shop.deployment.web->shop.deployment.api"),
-        "allowed peer"
+            .contains_key("shop.deployment.web->shop.service.api"),
+        "allowed peer, through the Service that fronts only admitted pods"
     );
     assert!(
         f.flows
-            .contains_key("shop.deployment.api->shop.statefulset.postgres")
+            .contains_key("shop.deployment.api->shop.service.postgres")
+    );
+    assert!(
+        !f.flows
+            .contains_key("shop.deployment.api->shop.statefulset.postgres"),
+        "no second, guessed connection beside the one through the Service"
     );
     let flat: Vec<&str> = f
         .findings
@@ -152,10 +157,16 @@ fn host_access_escapes_to_the_nodes() {
     );
     assert!(f.flows["monitoring.daemonset.node-exporter->k8s-cluster.nodes"].code);
     assert!(codes_for(&f, "monitoring.daemonset.node-exporter").contains(&"host-namespace"));
+    let nodes = &f.components["k8s-cluster.nodes"].holds;
+    assert!(nodes.contains("ci.serviceaccount.cleanup.token"));
     assert!(
-        f.components["k8s-cluster.nodes"]
-            .holds
-            .contains("shop.serviceaccount.api.token")
+        !nodes.contains("shop.serviceaccount.api.token")
+            && !f.assets.contains_key("shop.serviceaccount.api.token"),
+        "a token whose account has no RBAC permission opens nothing: no credential"
+    );
+    assert_eq!(
+        f.components["shop.deployment.api"].runs_as.as_deref(),
+        Some("shop.serviceaccount.api")
     );
 }
 
@@ -189,7 +200,8 @@ fn rbac_is_summarised_to_grants() {
     );
     assert_eq!(
         codes_for(&f, "ci.serviceaccount.cleanup"),
-        ["create-pods", "pod-exec"]
+        ["account-impersonation", "create-pods", "pod-exec"],
+        "edit as the default policy has it: impersonate serviceaccounts, serviceaccounts/token"
     );
     let ops = &f.identities["ci.serviceaccount.ops"];
     assert!(ops.privileged);
@@ -281,4 +293,202 @@ fn the_kinds_table_in_the_docs_is_the_one_in_the_code() {
         "docs/discover.md has a stale kinds table:\n{}",
         kubernetes::markdown()
     );
+}
+
+const TWO_NAMESPACES: &str = r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec: {template: {metadata: {labels: {app: api}}, spec: {containers: [{name: a, image: api:1}]}}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: guarded, namespace: shop}
+spec: {template: {metadata: {labels: {app: guarded}}, spec: {containers: [{name: a, image: g:1}]}}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api, namespace: shop}
+spec: {selector: {app: api}, ports: [{port: 5432}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: guarded, namespace: shop}
+spec: {selector: {app: guarded}, ports: [{name: https, port: 8443}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: guard, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: guarded}}
+  ingress: [{from: [{namespaceSelector: {matchLabels: {team: ops}}}]}]
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: ops, labels: {team: ops}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: tool, namespace: ops}
+spec: {template: {metadata: {labels: {app: tool}}, spec: {containers: [{name: a, image: t:1}]}}}
+"#;
+
+#[test]
+fn pods_reach_unguarded_workloads_and_services_of_other_namespaces() {
+    let f = one("two.yaml", TWO_NAMESPACES).unwrap();
+    let net = kubernetes::POD_NETWORK;
+    assert!(f.components[net].managed);
+    assert!(f.flows.contains_key(&format!("ops.deployment.tool->{net}")));
+    assert!(f.flows.contains_key(&format!("{net}->shop.deployment.api")));
+    assert!(f.flows.contains_key(&format!("{net}->shop.service.api")));
+    assert!(
+        !f.flows
+            .contains_key(&format!("{net}->shop.deployment.guarded"))
+            && !f
+                .flows
+                .contains_key(&format!("{net}->shop.service.guarded")),
+        "a NetworkPolicy admits only its peers, also through the Service in front"
+    );
+    assert!(
+        f.flows
+            .contains_key("ops.deployment.tool->shop.service.guarded"),
+        "the namespaceSelector peer, through the Service"
+    );
+    assert_eq!(
+        f.flows["shop.service.api->shop.deployment.api"]
+            .protocol
+            .as_deref(),
+        Some("postgres"),
+        "the port says postgres, not http"
+    );
+    assert_eq!(
+        f.flows["ops.deployment.tool->shop.service.guarded"].authentication, None,
+        "a policy says nothing of authentication"
+    );
+    let loaded = load_fragment(&f);
+    assert!(errors(&loaded).is_empty(), "{:?}", errors(&loaded));
+}
+
+const MESH: &str = r#"
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: default, namespace: istio-system}
+spec: {mtls: {mode: STRICT}}
+---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: legacy, namespace: shop}
+spec: {selector: {matchLabels: {app: legacy}}, mtls: {mode: PERMISSIVE}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec: {template: {metadata: {labels: {app: api}}, spec: {containers: [{name: a, image: api:1}]}}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: legacy, namespace: shop}
+spec: {template: {metadata: {labels: {app: legacy}}, spec: {containers: [{name: a, image: l:1}]}}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api, namespace: shop}
+spec: {selector: {app: api}, ports: [{port: 80}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: worker, namespace: jobs}
+spec:
+  template:
+    metadata:
+      labels: {app: worker}
+      annotations: {linkerd.io/inject: enabled, config.linkerd.io/default-inbound-policy: all-authenticated}
+    spec: {containers: [{name: a, image: w:1}]}
+"#;
+
+#[test]
+fn a_strict_mesh_demands_mtls_and_permissive_says_nothing() {
+    let f = one("mesh.yaml", MESH).unwrap();
+    let auth = |id: &str| f.components[id].authentication.as_deref();
+    assert_eq!(
+        auth("shop.deployment.api"),
+        Some("mtls"),
+        "mesh-wide STRICT"
+    );
+    assert_eq!(
+        auth("shop.deployment.legacy"),
+        None,
+        "PERMISSIVE on the workload wins"
+    );
+    assert_eq!(
+        auth("jobs.deployment.worker"),
+        Some("mtls"),
+        "Linkerd all-authenticated"
+    );
+    assert_eq!(
+        f.flows["shop.service.api->shop.deployment.api"]
+            .authentication
+            .as_deref(),
+        Some("mtls")
+    );
+    assert!(!f.unknown_types.contains_key("PeerAuthentication"));
+}
+
+fn bound(role: &str, cluster_wide: bool) -> Fragment {
+    let binding = if cluster_wide {
+        format!(
+            "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {{name: b}}\nroleRef: {{kind: ClusterRole, name: \"{role}\"}}\nsubjects: [{{kind: ServiceAccount, name: bot, namespace: app}}]\n"
+        )
+    } else {
+        format!(
+            "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {{name: b, namespace: app}}\nroleRef: {{kind: ClusterRole, name: \"{role}\"}}\nsubjects: [{{kind: ServiceAccount, name: bot, namespace: app}}]\n"
+        )
+    };
+    let text = format!(
+        "apiVersion: v1\nkind: Secret\nmetadata: {{name: s, namespace: app}}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: web, namespace: app}}\nspec: {{template: {{spec: {{serviceAccountName: other, containers: [{{name: a, image: w:1}}]}}}}}}\n---\n{binding}"
+    );
+    one("rbac.yaml", &text).unwrap()
+}
+
+#[test]
+fn built_in_cluster_roles_give_what_the_default_policy_gives() {
+    let grants = |f: &Fragment| f.identities["app.serviceaccount.bot"].grants.clone();
+    assert!(
+        grants(&bound("view", false)).is_empty(),
+        "view reads no Secret"
+    );
+    let edit = grants(&bound("edit", false));
+    assert_eq!(edit.get("app.secrets"), Some(&Access::Write));
+    assert_eq!(
+        edit.get("app.deployment.web"),
+        Some(&Access::Admin),
+        "pods/exec"
+    );
+    assert_eq!(edit.get("app.serviceaccount.other"), Some(&Access::Assume));
+    assert!(!bound("edit", false).identities["app.serviceaccount.bot"].privileged);
+    let kcm = bound("system:kube-controller-manager", true);
+    assert_eq!(
+        grants(&kcm).get("app.secrets"),
+        Some(&Access::Write),
+        "get, update, list on *"
+    );
+    assert_eq!(
+        grants(&kcm).get("app.serviceaccount.other"),
+        Some(&Access::Assume),
+        "tokens"
+    );
+    assert_eq!(grants(&kcm).get("app.deployment.web"), None, "no exec");
+    let kubelet = bound("system:kubelet-api-admin", true);
+    assert_eq!(
+        grants(&kubelet).get("app.deployment.web"),
+        Some(&Access::Admin),
+        "nodes/proxy"
+    );
+    assert!(
+        grants(&bound("system:kubelet-api-admin", false)).is_empty(),
+        "nodes are not namespaced"
+    );
+    assert!(grants(&bound("system:kube-scheduler", true)).is_empty());
+    assert!(grants(&bound("system:basic-user", true)).is_empty());
+    assert!(bound("cluster-admin", true).identities["app.serviceaccount.bot"].privileged);
 }

@@ -446,6 +446,15 @@ pub struct Flow {
     pub encrypted: bool,
     /// `None` when the model does not say; it then counts as no authentication.
     pub authentication_written: Option<Authentication>,
+    /// A flow of a `discovered: true` file that does not say how its caller
+    /// authenticates: the infrastructure showed the reach, not the authentication. It does
+    /// not lower what its target demands, and its effective authentication is what the
+    /// target demands (docs/discover.md, "What discovery says and does not say").
+    pub authentication_unknown: bool,
+    /// A flow of a `discovered: true` file that does not state `encrypted`: out of a
+    /// forwarding component it passes its callers' connection on, so it is encrypted when
+    /// the flows entering the chain are (its protocol's default when none is known).
+    pub encryption_unknown: bool,
     pub authentication: Authentication,
     /// What the caller behind this flow proved: its own authentication, except on a flow
     /// out of a forwarding component that states none, which carries its callers'

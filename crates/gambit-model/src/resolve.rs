@@ -87,6 +87,8 @@ struct Merged {
     components: Vec<(Spanned<String>, ast::Component)>,
     identities: Vec<(Spanned<String>, ast::Identity)>,
     flows: Vec<ast::Flow>,
+    /// Files marked `discovered: true`: their flows may leave authentication unsaid.
+    discovered_files: HashSet<FileId>,
     controls: Vec<(Spanned<String>, ast::ControlDef)>,
     attackers: Option<Spanned<Vec<Spanned<String>>>>,
     risks: Vec<ast::Risk>,
@@ -121,11 +123,12 @@ impl Resolver<'_> {
             .iter()
             .any(|(_, f)| is_discovered(f))
             .then(|| HandWritten::of(&files));
-        for (i, (_, mut f)) in files.into_iter().enumerate() {
+        for (i, (file, mut f)) in files.into_iter().enumerate() {
             if let Some(hand_written) = &hand_written
                 && is_discovered(&f)
             {
                 hand_written.drop_overridden(&mut f);
+                m.discovered_files.insert(file);
             }
             if let Some(v) = &f.gambit
                 && v.value != 1
@@ -342,7 +345,7 @@ impl Resolver<'_> {
             m.controls.iter().map(|(id, _)| id.value.clone()).collect();
         let mut actors = self.build_actors(&declared.actors, &zones);
         let mut components = self.build_components(&declared.components, &declared_controls);
-        let mut flows = self.flows(&m.flows, &declared_controls);
+        let mut flows = self.flows(&m.flows, &m.discovered_files, &declared_controls);
         let controls = control_defs(&m.controls);
         link(
             &mut zones,
@@ -760,7 +763,12 @@ impl Resolver<'_> {
         }
     }
 
-    fn flows(&mut self, list: &[ast::Flow], declared_controls: &[String]) -> Vec<Flow> {
+    fn flows(
+        &mut self,
+        list: &[ast::Flow],
+        discovered_files: &HashSet<FileId>,
+        declared_controls: &[String],
+    ) -> Vec<Flow> {
         let mut seen: HashMap<String, Span> = HashMap::new();
         let mut out = Vec::with_capacity(list.len());
         for f in list {
@@ -785,7 +793,11 @@ impl Resolver<'_> {
                 continue;
             }
             seen.insert(id.clone(), id_span);
-            if f.authentication.is_none() {
+            // Discovery states only what the infrastructure says; its silence is not a
+            // claim that callers are unauthenticated (see `Flow::authentication_unknown`).
+            let authentication_unknown =
+                f.authentication.is_none() && discovered_files.contains(&f.span.file);
+            if f.authentication.is_none() && !authentication_unknown {
                 self.diags.push(
                     Diagnostic::warning(
                         "flow-without-authentication",
@@ -832,6 +844,9 @@ impl Resolver<'_> {
                     |e| e.value,
                 ),
                 authentication_written: f.authentication.as_ref().map(|a| a.value),
+                authentication_unknown,
+                encryption_unknown: f.encrypted.is_none()
+                    && discovered_files.contains(&f.span.file),
                 authentication,
                 effective_authentication: authentication,
                 authorization: f.authorization.as_ref().map(|a| a.value),
@@ -1059,9 +1074,13 @@ impl Resolver<'_> {
             }
         }
         for c in &model.components {
+            // Flows of unknown authentication do not count as unauthenticated, so a
+            // discovered Service that nothing is declared to call needs no warning.
             if c.is_forwarding()
                 && c.flows_in.is_empty()
-                && !c.flows_out.is_empty()
+                && c.flows_out
+                    .iter()
+                    .any(|f| !model.flows[f.index()].authentication_unknown)
                 && !c.states_authentication()
             {
                 self.diags.push(
@@ -1224,6 +1243,7 @@ fn derive_authentication(components: &mut [Component], flows: &[Flow]) {
             c.authentication = c
                 .flows_in
                 .iter()
+                .filter(|f| !flows[f.index()].authentication_unknown)
                 .map(|f| flows[f.index()].authentication)
                 .min_by_key(|a| a.strength())
                 .unwrap_or(Authentication::None);

@@ -7,12 +7,17 @@ use crate::error::{CommandResult, Failure, Outcome};
 use crate::{input, sink};
 
 pub(crate) fn run(args: &DriftArgs) -> CommandResult {
-    let (_loaded, model) = input::model_or_exit(&args.model).map_err(Failure::reported)?;
+    let (loaded, model) = input::model_or_exit(&args.model).map_err(Failure::reported)?;
+    let sources = Some(&loaded.sources);
     let drift = match &args.terraform {
-        Some(plan) => gambit_discover::terraform::discover_file(plan, args.model.max_size)
-            .map(|f| gambit_discover::drift(&model, &f, gambit_discover::terraform::claims)),
-        None => gambit_discover::kubernetes::discover_paths(&args.kubernetes)
-            .map(|f| gambit_discover::drift(&model, &f, gambit_discover::kubernetes::claims)),
+        Some(plan) => {
+            gambit_discover::terraform::discover_file(plan, args.model.max_size).map(|f| {
+                gambit_discover::drift(&model, &f, gambit_discover::terraform::claims, sources)
+            })
+        }
+        None => gambit_discover::kubernetes::discover_paths(&args.kubernetes).map(|f| {
+            gambit_discover::drift(&model, &f, gambit_discover::kubernetes::claims, sources)
+        }),
     }
     .map_err(|e| Failure::bad_input(e.to_string()))?;
     match args.format {

@@ -6,6 +6,7 @@
 //! identities whose RBAC is summarised to grants; host access escapes to the nodes. The
 //! whole mapping is [`KINDS`] and docs/discover.md.
 
+mod mesh;
 mod rbac;
 pub mod read;
 
@@ -23,6 +24,8 @@ use read::Object;
 pub const CLUSTER_ZONE: &str = "k8s-cluster";
 /// All nodes as one component: where host escapes lead.
 pub const NODES: &str = "k8s-cluster.nodes";
+/// The pod network as one forwarding component: cross-namespace reach.
+pub const POD_NETWORK: &str = "k8s-cluster.pod-network";
 
 /// Kinds read, and what each becomes (docs/discover.md prints this table).
 pub const KINDS: &[(&str, &str)] = &[
@@ -36,7 +39,7 @@ pub const KINDS: &[(&str, &str)] = &[
     ),
     (
         "Service",
-        "component `load-balancer` (forwarding) → the workloads it selects; `LoadBalancer`/`NodePort` → public",
+        "component `load-balancer` (forwarding, managed) → the workloads it selects, protocol from its port; `LoadBalancer`/`NodePort` → public",
     ),
     (
         "Ingress",
@@ -44,7 +47,11 @@ pub const KINDS: &[(&str, &str)] = &[
     ),
     (
         "NetworkPolicy",
-        "`network-policy` control on the workloads it selects for ingress; allowed pod/namespace peers → flows",
+        "`network-policy` control on the workloads it selects for ingress; allowed pod/namespace peers → flows (to the Service in front of the admitted pods)",
+    ),
+    (
+        "PeerAuthentication",
+        "Istio mTLS `STRICT` (most specific policy wins) → `authentication: mtls` on the workloads and the flows into them",
     ),
     (
         "Secret",
@@ -52,11 +59,11 @@ pub const KINDS: &[(&str, &str)] = &[
     ),
     (
         "ServiceAccount",
-        "identity `k8s-service-account`; its token is a credential asset held by the workloads that mount it and by the nodes",
+        "identity `k8s-service-account`; when it has RBAC permissions, its token is a credential asset held by the workloads that mount it and by the nodes",
     ),
     (
         "Role, ClusterRole, RoleBinding, ClusterRoleBinding",
-        "grants of the bound ServiceAccounts: secrets get/list → read on the secret store; pods/exec → admin on the workloads; create pods, impersonate, bind, escalate → assume other accounts; cluster-admin → privileged",
+        "grants of the bound ServiceAccounts: secrets get/list → read on the secret store; pods/exec → admin on the workloads; create pods, impersonate, tokens, bind, escalate → assume other accounts; cluster-admin → privileged; built-in ClusterRoles as the default policy defines them",
     ),
 ];
 
@@ -90,6 +97,7 @@ pub fn discover(source: &str, files: &[(String, String)]) -> Result<Fragment, Re
         workloads: Vec::new(),
         entries: Vec::new(),
         namespace_labels: BTreeMap::new(),
+        service_protocols: BTreeMap::new(),
     };
     d.run();
     d.f.finish();
@@ -101,6 +109,8 @@ pub(crate) struct Workload<'o> {
     pub id: String,
     pub namespace: String,
     pub labels: BTreeMap<String, String>,
+    /// The pod template (or the Pod): its metadata carries labels and annotations.
+    pub template: &'o Value,
     pub pod: &'o Value,
     pub origin: String,
     pub service_account: String,
@@ -115,6 +125,8 @@ pub(crate) struct Discoverer<'o> {
     entries: Vec<(String, String)>,
     /// Namespace name → its labels (with `kubernetes.io/metadata.name`).
     namespace_labels: BTreeMap<String, BTreeMap<String, String>>,
+    /// Service id → the protocol of its first port, for the Ingresses in front of it.
+    service_protocols: BTreeMap<String, Option<String>>,
 }
 
 pub(crate) fn kind_of(o: &Object) -> &str {
@@ -172,7 +184,7 @@ pub(crate) fn namespace_zone(ns: &str) -> String {
 }
 
 pub(crate) fn secret_store(ns: &str) -> String {
-    format!("{}.secrets", ids::clean(ns))
+    ids::secret_store(ns)
 }
 
 pub(crate) fn service_account(ns: &str, name: &str) -> String {
@@ -242,7 +254,7 @@ impl<'o> Discoverer<'o> {
                     self.account(&ns, name_of(o), &origin_of(o));
                 }
                 "Service" | "Ingress" | "NetworkPolicy" | "Role" | "ClusterRole"
-                | "RoleBinding" | "ClusterRoleBinding" => {}
+                | "RoleBinding" | "ClusterRoleBinding" | "PeerAuthentication" => {}
                 other => {
                     let origin = origin_of(o);
                     self.f.unknown(other, &origin);
@@ -253,6 +265,8 @@ impl<'o> Discoverer<'o> {
         self.ingresses();
         self.dashboards();
         self.network_policies();
+        mesh::discover(self);
+        self.pod_network();
         rbac::discover(self);
         self.tokens();
         self.grant_flows();
@@ -327,11 +341,23 @@ impl<'o> Discoverer<'o> {
             .and_then(Value::as_str)
             .unwrap_or("default");
         self.account(&ns, sa_name, &format!("service account of {origin}"));
+        let template_labels = labels(template.pointer("/metadata/labels"));
         let mut c = fragment::Component {
             origin: origin.clone(),
             kind: "container".to_owned(),
             zone: Some(namespace_zone(&ns)),
             tags: [format!("k8s:{}", kind_of(o))].into(),
+            names: [
+                Some(name_of(o)),
+                template_labels.get("app").map(String::as_str),
+                template_labels
+                    .get("app.kubernetes.io/name")
+                    .map(String::as_str),
+            ]
+            .into_iter()
+            .flatten()
+            .map(str::to_ascii_lowercase)
+            .collect(),
             ..Default::default()
         };
         for container in containers(pod) {
@@ -352,7 +378,8 @@ impl<'o> Discoverer<'o> {
         self.workloads.push(Workload {
             id,
             namespace: ns,
-            labels: labels(template.pointer("/metadata/labels")),
+            labels: template_labels,
+            template,
             pod,
             origin,
             service_account: sa_name.to_owned(),
@@ -413,7 +440,8 @@ impl<'o> Discoverer<'o> {
             to: NODES.to_owned(),
             protocol: Some("host".to_owned()),
             encrypted: Some(true),
-            authentication: "none".to_owned(),
+            // Code in the pod needs no credential to use the host access it was given.
+            authentication: Some("none".to_owned()),
             code: true,
         });
     }
@@ -429,11 +457,15 @@ impl<'o> Discoverer<'o> {
                 .and_then(Value::as_str)
                 .unwrap_or("ClusterIP");
             let selector = o.value.pointer("/spec/selector");
-            let port = o
-                .value
-                .pointer("/spec/ports/0/port")
-                .and_then(Value::as_i64)
-                .unwrap_or(80);
+            let port = o.value.pointer("/spec/ports/0");
+            let protocol = port.and_then(|p| {
+                crate::ports::kubernetes_protocol(
+                    p.get("appProtocol").and_then(Value::as_str),
+                    p.get("name").and_then(Value::as_str),
+                    p.get("port").and_then(Value::as_i64),
+                )
+            });
+            self.service_protocols.insert(id.clone(), protocol.clone());
             self.namespace(&ns, &format!("namespace of {origin}"));
             self.f.components.insert(
                 id.clone(),
@@ -442,7 +474,11 @@ impl<'o> Discoverer<'o> {
                     kind: "load-balancer".to_owned(),
                     zone: Some(namespace_zone(&ns)),
                     public: matches!(kind, "LoadBalancer" | "NodePort"),
+                    // kube-proxy (or the cloud's load balancer) implements it: its
+                    // configuration is the team's, its code and hosts are not.
+                    managed: true,
                     tags: [format!("k8s:Service/{kind}")].into(),
+                    names: [name_of(o).to_ascii_lowercase()].into(),
                     ..Default::default()
                 },
             );
@@ -456,7 +492,7 @@ impl<'o> Discoverer<'o> {
                 None => Vec::new(),
             };
             for t in targets {
-                self.f.flow(forward(&origin, &id, &t, port));
+                self.f.flow(forward(&origin, &id, &t, protocol.clone()));
             }
             if matches!(kind, "LoadBalancer" | "NodePort") {
                 self.entries.push((id, origin));
@@ -516,7 +552,8 @@ impl<'o> Discoverer<'o> {
             );
             for b in backends {
                 let service = ids::kubernetes(Some(&ns), "Service", &b);
-                self.f.flow(forward(&origin, &id, &service, 443));
+                let protocol = self.service_protocols.get(&service).cloned().flatten();
+                self.f.flow(forward(&origin, &id, &service, protocol));
             }
             self.entries.push((id, origin));
         }
@@ -614,10 +651,12 @@ impl<'o> Discoverer<'o> {
                 }
             }
             for rule in ingress.into_iter().flatten() {
-                let port = rule
-                    .pointer("/ports/0/port")
-                    .and_then(Value::as_i64)
-                    .unwrap_or(80);
+                let port = rule.pointer("/ports/0/port");
+                let protocol = crate::ports::kubernetes_protocol(
+                    None,
+                    port.and_then(Value::as_str),
+                    port.and_then(Value::as_i64),
+                );
                 for peer in rule
                     .get("from")
                     .and_then(Value::as_array)
@@ -631,16 +670,16 @@ impl<'o> Discoverer<'o> {
                         .map(|w| w.id.clone())
                         .collect();
                     for from in peers {
-                        for to in &selected {
+                        for to in self.admitted_through_services(&selected) {
+                            // The policy admits the connection; it says nothing of
+                            // authentication (a mesh's mTLS is written by `mesh`).
                             self.f.flow(fragment::Flow {
                                 origin: origin.clone(),
                                 from: from.clone(),
-                                to: to.clone(),
-                                protocol: Some(
-                                    if port == 443 { "https" } else { "http" }.to_owned(),
-                                ),
+                                to,
+                                protocol: protocol.clone(),
                                 encrypted: None,
-                                authentication: "none".to_owned(),
+                                authentication: None,
                                 code: false,
                             });
                         }
@@ -659,6 +698,101 @@ impl<'o> Discoverer<'o> {
             let zone = namespace_zone(&ns);
             self.f.finding("flat-namespace", &zone, &origin, format!("no NetworkPolicy guards some workloads of namespace `{ns}` (e.g. `{origin}`): every pod of the cluster can reach them"));
         }
+    }
+
+    /// Pod and Service addresses are routable from every namespace, so any pod reaches
+    /// any workload that no NetworkPolicy selects for ingress, and any Service in front
+    /// of such workloads only. A namespace zone gives that reach inside the namespace
+    /// only (a common parent zone does not count), so one forwarding component stands
+    /// for the pod network: a flow into it from every workload and the nodes, and a flow
+    /// out to each unguarded workload and Service. Linear in the objects, where a flow
+    /// per pair of namespaces' workloads would be quadratic.
+    fn pod_network(&mut self) {
+        let guarded = |c: &fragment::Component| c.controls.contains("network-policy");
+        let unguarded: Vec<String> = self
+            .workloads
+            .iter()
+            .filter(|w| self.f.components.get(&w.id).is_some_and(|c| !guarded(c)))
+            .map(|w| w.id.clone())
+            .collect();
+        let services: Vec<String> = self
+            .f
+            .components
+            .iter()
+            .filter(|(_, c)| is_service(c))
+            .filter(|(id, _)| {
+                self.f
+                    .flows
+                    .values()
+                    .filter(|f| &f.from == *id)
+                    .all(|f| self.f.components.get(&f.to).is_some_and(|c| !guarded(c)))
+            })
+            .map(|(id, _)| id.clone())
+            .collect();
+        if unguarded.is_empty() && services.is_empty() {
+            return;
+        }
+        let origin = "the cluster's pod network: Pod and Service addresses are routable from every namespace unless a NetworkPolicy admits only some peers";
+        self.f.components.insert(
+            POD_NETWORK.to_owned(),
+            fragment::Component {
+                origin: origin.to_owned(),
+                kind: "load-balancer".to_owned(),
+                zone: Some(CLUSTER_ZONE.to_owned()),
+                managed: true,
+                tags: ["k8s:pod-network".to_owned()].into(),
+                ..Default::default()
+            },
+        );
+        let callers = self
+            .workloads
+            .iter()
+            .map(|w| w.id.clone())
+            .chain([NODES.to_owned()]);
+        let flows: Vec<fragment::Flow> = callers
+            .map(|from| forward(origin, &from, POD_NETWORK, None))
+            .chain(
+                unguarded
+                    .iter()
+                    .chain(&services)
+                    .map(|to| forward(origin, POD_NETWORK, to, None)),
+            )
+            .collect();
+        for f in flows {
+            self.f.flow(f);
+        }
+    }
+
+    /// Where a policy's admitted peers connect: a Service whose pods the policy admits
+    /// all of, rather than each pod behind it. Peers call Services, and a hand-written flow
+    /// to the Service (with its protocol, encryption and credential) then takes the
+    /// discovered one's place instead of standing beside a second, guessed connection.
+    /// Pods no such Service fronts are reached directly.
+    fn admitted_through_services(&self, admitted: &[String]) -> Vec<String> {
+        let mut behind: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for f in self.f.flows.values() {
+            if self.f.components.get(&f.from).is_some_and(is_service) {
+                behind
+                    .entry(f.from.as_str())
+                    .or_default()
+                    .push(f.to.as_str());
+            }
+        }
+        let mut fronted = BTreeSet::new();
+        let mut targets = Vec::new();
+        for (service, pods) in behind {
+            if pods.iter().all(|p| admitted.iter().any(|a| a == p)) {
+                fronted.extend(pods);
+                targets.push(service.to_owned());
+            }
+        }
+        targets.extend(
+            admitted
+                .iter()
+                .filter(|a| !fronted.contains(a.as_str()))
+                .cloned(),
+        );
+        targets
     }
 
     fn peer_matches(&self, peer: &Value, ns: &str, w: &Workload<'_>) -> bool {
@@ -708,6 +842,19 @@ impl<'o> Discoverer<'o> {
             }
         }
         for (workload, sa, origin) in mounted {
+            if let Some(c) = self.f.components.get_mut(&workload) {
+                c.runs_as = Some(sa.clone());
+            }
+            // A token whose account has no RBAC permission opens nothing: holding it is
+            // no threat, and writing it made every such pod and node a credential holder.
+            let powerful = self
+                .f
+                .identities
+                .get(&sa)
+                .is_some_and(|i| !i.grants.is_empty() || i.privileged);
+            if !powerful {
+                continue;
+            }
             let token = format!("{sa}.token");
             self.f
                 .assets
@@ -720,21 +867,13 @@ impl<'o> Discoverer<'o> {
                         "the ServiceAccount's token, mounted into its pods".to_owned(),
                     ),
                 });
-            let powerful = self
-                .f
-                .identities
-                .get(&sa)
-                .is_some_and(|i| !i.grants.is_empty() || i.privileged);
             if let Some(c) = self.f.components.get_mut(&workload) {
-                c.runs_as = Some(sa.clone());
                 c.holds.insert(token.clone());
             }
             if let Some(n) = self.f.components.get_mut(NODES) {
                 n.holds.insert(token);
             }
-            if powerful {
-                self.f.finding("automounted-token", &workload, &origin, format!("`{origin}` mounts the token of `{sa}`, which has RBAC permissions; set `automountServiceAccountToken: false` unless it calls the API"));
-            }
+            self.f.finding("automounted-token", &workload, &origin, format!("`{origin}` mounts the token of `{sa}`, which has RBAC permissions; set `automountServiceAccountToken: false` unless it calls the API"));
         }
     }
 
@@ -760,7 +899,7 @@ impl<'o> Discoverer<'o> {
                             to: target.clone(),
                             protocol: Some("kubernetes-api".to_owned()),
                             encrypted: None,
-                            authentication: "token".to_owned(),
+                            authentication: Some("token".to_owned()),
                             code: false,
                         });
                     }
@@ -773,16 +912,22 @@ impl<'o> Discoverer<'o> {
     }
 }
 
-fn forward(origin: &str, from: &str, to: &str, port: i64) -> fragment::Flow {
+/// A Service or Ingress passing requests on: reach only; the target's own demand (a mesh's
+/// mTLS, or whatever the hand-written model says) decides authentication.
+fn forward(origin: &str, from: &str, to: &str, protocol: Option<String>) -> fragment::Flow {
     fragment::Flow {
         origin: origin.to_owned(),
         from: from.to_owned(),
         to: to.to_owned(),
-        protocol: Some(if port == 443 { "https" } else { "http" }.to_owned()),
+        protocol,
         encrypted: None,
-        authentication: "none".to_owned(),
+        authentication: None,
         code: false,
     }
+}
+
+fn is_service(c: &fragment::Component) -> bool {
+    c.tags.iter().any(|t| t.starts_with("k8s:Service/"))
 }
 
 fn containers(pod: &Value) -> impl Iterator<Item = &Value> {

@@ -13,8 +13,16 @@ use crate::fragment::Access;
 struct Powers {
     read_secrets: bool,
     write_secrets: bool,
+    /// `pods/exec` or `pods/attach`: commands in the scope's pods.
     exec: bool,
+    /// Pods or the controllers that make them: a new pod may mount any account.
     create_pods: bool,
+    /// `impersonate` on serviceaccounts, or `serviceaccounts/token` create: act as any
+    /// account of the scope.
+    act_as_accounts: bool,
+    /// `nodes/proxy`: the kubelet's API, which runs commands in every pod of the node.
+    kubelet: bool,
+    /// `escalate`, `bind`, or `impersonate` of users and groups: any permission.
     escalate: bool,
     everything: bool,
 }
@@ -34,7 +42,7 @@ fn powers(rules: &[Value]) -> Powers {
         let verbs = strings(rule.get("verbs"));
         let on = |r: &str| resources.contains(&"*") || resources.contains(&r);
         let can = |v: &[&str]| verbs.contains(&"*") || v.iter().any(|x| verbs.contains(x));
-        if on("*") && can(&["*"]) && verbs.contains(&"*") && resources.contains(&"*") {
+        if verbs.contains(&"*") && resources.contains(&"*") {
             p.everything = true;
         }
         if on("secrets") && can(&["get", "list", "watch"]) {
@@ -43,7 +51,7 @@ fn powers(rules: &[Value]) -> Powers {
         if on("secrets") && can(&["create", "update", "patch"]) {
             p.write_secrets = true;
         }
-        if on("pods/exec") && can(&["create", "get"]) {
+        if (on("pods/exec") || on("pods/attach")) && can(&["create", "get"]) {
             p.exec = true;
         }
         if [
@@ -54,6 +62,7 @@ fn powers(rules: &[Value]) -> Powers {
             "jobs",
             "cronjobs",
             "replicasets",
+            "replicationcontrollers",
         ]
         .iter()
         .any(|r| on(r))
@@ -61,25 +70,180 @@ fn powers(rules: &[Value]) -> Powers {
         {
             p.create_pods = true;
         }
-        if can(&["escalate", "bind", "impersonate"]) {
+        if (on("serviceaccounts") && can(&["impersonate"]))
+            || (on("serviceaccounts/token") && can(&["create"]))
+        {
+            p.act_as_accounts = true;
+        }
+        if on("nodes/proxy") && can(&["create", "get"]) {
+            p.kubelet = true;
+        }
+        // `escalate` and `bind` mean something on roles only; a `*` verb on nodes/stats
+        // is no escalation.
+        if (["roles", "clusterroles"].iter().any(|r| on(r)) && can(&["escalate", "bind"]))
+            || (["users", "groups", "userextras"].iter().any(|r| on(r)) && can(&["impersonate"]))
+        {
             p.escalate = true;
         }
     }
     p
 }
 
-/// The built-in ClusterRoles bindings often name without defining them.
-fn builtin(name: &str) -> Option<Vec<Value>> {
-    Some(match name {
-        "cluster-admin" => vec![json!({"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]})],
-        "admin" | "edit" => vec![
-            json!({"resources": ["secrets"], "verbs": ["get", "list", "watch", "create", "update", "patch"]}),
-            json!({"resources": ["pods/exec"], "verbs": ["create", "get"]}),
-            json!({"resources": ["pods", "deployments"], "verbs": ["create"]}),
+/// The built-in ClusterRoles a binding may name without defining them: the rules of the
+/// Kubernetes default RBAC policy (the API server's bootstrap policy) that touch what
+/// [`powers`] reads (secrets, pods and their exec/attach, the controllers that create
+/// pods, service accounts and their tokens, impersonation, RBAC verbs, the kubelet
+/// API). The aggregated roles are the union of their parts: admin = edit + RBAC objects,
+/// edit = view + changes, view reads no Secret. Roles listed without rules are known and
+/// give none of those powers; a role neither defined nor listed gives none either.
+const BUILTIN: &[(&str, &[(&str, &str)])] = &[
+    ("cluster-admin", &[("*", "*")]),
+    (
+        "admin",
+        &[
+            EDIT_SECRETS_READ,
+            EDIT_IMPERSONATE,
+            EDIT_PODS,
+            EDIT_WRITE,
+            EDIT_TOKEN,
+            EDIT_APPS,
+            EDIT_BATCH,
+            ADMIN_RBAC,
         ],
-        "view" => vec![json!({"resources": ["pods", "services"], "verbs": ["get", "list"]})],
-        _ => return None,
-    })
+    ),
+    (
+        "edit",
+        &[
+            EDIT_SECRETS_READ,
+            EDIT_IMPERSONATE,
+            EDIT_PODS,
+            EDIT_WRITE,
+            EDIT_TOKEN,
+            EDIT_APPS,
+            EDIT_BATCH,
+        ],
+    ),
+    ("view", &[]),
+    ("system:aggregate-to-admin", &[ADMIN_RBAC]),
+    (
+        "system:aggregate-to-edit",
+        &[
+            EDIT_SECRETS_READ,
+            EDIT_IMPERSONATE,
+            EDIT_PODS,
+            EDIT_WRITE,
+            EDIT_TOKEN,
+            EDIT_APPS,
+            EDIT_BATCH,
+        ],
+    ),
+    ("system:aggregate-to-view", &[]),
+    (
+        "system:kube-controller-manager",
+        &[
+            ("secrets serviceaccounts", "create get update"),
+            ("secrets", "delete"),
+            ("*", "list watch"),
+            ("serviceaccounts/token", "create"),
+        ],
+    ),
+    (
+        "system:node",
+        &[
+            ("pods", "get list watch create delete"),
+            ("secrets", "get list watch"),
+            ("serviceaccounts/token", "create"),
+        ],
+    ),
+    (
+        "system:kube-scheduler",
+        &[
+            ("pods", "delete get list watch"),
+            ("bindings pods/binding", "create"),
+        ],
+    ),
+    (
+        "system:kubelet-api-admin",
+        &[
+            ("nodes", "get list watch proxy"),
+            ("nodes/log nodes/metrics nodes/proxy nodes/stats", "*"),
+        ],
+    ),
+    ("system:auth-delegator", &[]),
+    ("system:basic-user", &[]),
+    ("system:discovery", &[]),
+    ("system:public-info-viewer", &[]),
+    ("system:heapster", &[]),
+    ("system:kube-aggregator", &[]),
+    ("system:kube-dns", &[]),
+    ("system:monitoring", &[]),
+    ("system:node-bootstrapper", &[]),
+    ("system:node-problem-detector", &[]),
+    ("system:node-proxier", &[]),
+    ("system:persistent-volume-provisioner", &[]),
+    ("system:service-account-issuer-discovery", &[]),
+    ("system:volume-scheduler", &[]),
+    (
+        "system:certificates.k8s.io:certificatesigningrequests:nodeclient",
+        &[],
+    ),
+    (
+        "system:certificates.k8s.io:certificatesigningrequests:selfnodeclient",
+        &[],
+    ),
+    (
+        "system:certificates.k8s.io:kube-apiserver-client-approver",
+        &[],
+    ),
+    (
+        "system:certificates.k8s.io:kube-apiserver-client-kubelet-approver",
+        &[],
+    ),
+    ("system:certificates.k8s.io:kubelet-serving-approver", &[]),
+    ("system:certificates.k8s.io:legacy-unknown-approver", &[]),
+];
+
+const EDIT_SECRETS_READ: (&str, &str) = (
+    "pods/attach pods/exec pods/portforward pods/proxy secrets services/proxy",
+    "get list watch",
+);
+const EDIT_IMPERSONATE: (&str, &str) = ("serviceaccounts", "impersonate");
+const EDIT_PODS: (&str, &str) = (
+    "pods pods/attach pods/exec pods/portforward pods/proxy",
+    "create delete deletecollection patch update",
+);
+const EDIT_WRITE: (&str, &str) = (
+    "configmaps events persistentvolumeclaims replicationcontrollers replicationcontrollers/scale secrets serviceaccounts services services/proxy",
+    "create delete deletecollection patch update",
+);
+const EDIT_TOKEN: (&str, &str) = ("serviceaccounts/token", "create");
+const EDIT_APPS: (&str, &str) = (
+    "daemonsets deployments deployments/rollback deployments/scale replicasets replicasets/scale statefulsets statefulsets/scale",
+    "create delete deletecollection patch update",
+);
+const EDIT_BATCH: (&str, &str) = (
+    "cronjobs jobs",
+    "create delete deletecollection patch update",
+);
+const ADMIN_RBAC: (&str, &str) = (
+    "rolebindings roles",
+    "create delete deletecollection get list patch update watch",
+);
+
+/// A built-in ClusterRole's rules, as the JSON a manifest would hold.
+fn builtin(name: &str) -> Option<Vec<Value>> {
+    let (_, rules) = BUILTIN.iter().find(|(n, _)| *n == name)?;
+    Some(
+        rules
+            .iter()
+            .map(|(resources, verbs)| {
+                json!({
+                    "resources": resources.split(' ').collect::<Vec<_>>(),
+                    "verbs": verbs.split(' ').collect::<Vec<_>>(),
+                })
+            })
+            .collect(),
+    )
 }
 
 pub(crate) fn discover(d: &mut Discoverer<'_>) {
@@ -203,7 +367,8 @@ fn apply(
         .filter(|w| scope.contains(&w.namespace))
         .map(|w| w.id.clone())
         .collect();
-    if p.exec || p.everything {
+    // The kubelet API is a node's: only a cluster-wide binding reaches it.
+    if p.exec || p.everything || (p.kubelet && cluster_wide) {
         for w in &workloads {
             d.f.grant(sa, Access::Admin, w);
         }
@@ -216,7 +381,7 @@ fn apply(
             );
         }
     }
-    if p.create_pods || p.escalate || p.everything {
+    if p.create_pods || p.act_as_accounts || p.escalate || p.everything {
         let accounts: Vec<String> = d
             .f
             .identities
@@ -243,8 +408,13 @@ fn apply(
                 origin,
                 format!("`{origin}` lets `{sa}` escalate, bind or impersonate {where_}"),
             );
-        } else if p.create_pods && !p.everything {
-            d.f.finding("create-pods", sa, origin, format!("`{origin}` lets `{sa}` create pods {where_}, which may mount any ServiceAccount there"));
+        } else if !p.everything {
+            if p.act_as_accounts {
+                d.f.finding("account-impersonation", sa, origin, format!("`{origin}` lets `{sa}` act as any ServiceAccount {where_} (impersonate it or request its token)"));
+            }
+            if p.create_pods {
+                d.f.finding("create-pods", sa, origin, format!("`{origin}` lets `{sa}` create pods {where_}, which may mount any ServiceAccount there"));
+            }
         }
     }
 }

@@ -127,6 +127,35 @@ impl<'p> Discoverer<'_, 'p> {
         self.value(i, key).as_bool()
     }
 
+    /// What names resource `i` besides its address, for drift's matching: its name in
+    /// the configuration and the known values people call it by.
+    fn names(&self, i: usize) -> std::collections::BTreeSet<String> {
+        const NAMING: &[&str] = &[
+            "name",
+            "identifier",
+            "cluster_identifier",
+            "bucket",
+            "function_name",
+            "dns_name",
+            "endpoint",
+            "address",
+        ];
+        let r = &self.plan.resources[i];
+        let local = plan::base_address(&r.address)
+            .rsplit('.')
+            .next()
+            .unwrap_or("");
+        let tag = self.value(i, "tags").get("Name").and_then(Value::as_str);
+        NAMING
+            .iter()
+            .filter_map(|k| self.value(i, k).as_str())
+            .chain(tag)
+            .chain([local])
+            .filter(|n| !n.is_empty())
+            .map(str::to_ascii_lowercase)
+            .collect()
+    }
+
     pub fn component(&mut self, i: usize) -> Option<&mut fragment::Component> {
         self.f.components.get_mut(&self.ids[i])
     }
@@ -148,6 +177,7 @@ impl<'p> Discoverer<'_, 'p> {
             account_needed = true;
             match mapping.becomes {
                 Becomes::Component { kind, managed } => {
+                    let names = self.names(i);
                     self.f.components.insert(
                         id,
                         fragment::Component {
@@ -155,6 +185,7 @@ impl<'p> Discoverer<'_, 'p> {
                             kind: kind.to_owned(),
                             zone: Some(ACCOUNT_ZONE.to_owned()),
                             managed,
+                            names,
                             ..Default::default()
                         },
                     );
@@ -629,7 +660,9 @@ impl<'p> Discoverer<'_, 'p> {
             to: self.ids[to].clone(),
             protocol: Some(protocol.to_owned()),
             encrypted: None,
-            authentication: "none".to_owned(),
+            // A load balancer, CDN or gateway passes its callers on; whether the target
+            // checks them is the target's (or the hand-written model's) to say.
+            authentication: None,
             code: false,
         };
         self.f.flow(flow);
@@ -671,7 +704,7 @@ impl<'p> Discoverer<'_, 'p> {
                     to: self.ids[s].clone(),
                     protocol: Some("https".to_owned()),
                     encrypted: None,
-                    authentication: "iam".to_owned(),
+                    authentication: Some("iam".to_owned()),
                     code: true,
                 });
             }
@@ -695,7 +728,7 @@ impl<'p> Discoverer<'_, 'p> {
                         to: target.clone(),
                         protocol: Some("https".to_owned()),
                         encrypted: None,
-                        authentication: "iam".to_owned(),
+                        authentication: Some("iam".to_owned()),
                         code: false,
                     });
                 }

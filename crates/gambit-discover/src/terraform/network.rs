@@ -38,23 +38,6 @@ const NAMED_PORTS: &[(i64, &str, &str)] = &[
     (9200, "Elasticsearch", "public-database-port"),
 ];
 
-/// The protocol a port usually speaks (flows need one); `None` → `tcp`, unencrypted.
-fn protocol(port: i64) -> Option<&'static str> {
-    Some(match port {
-        443 | 8443 => "https",
-        80 | 8080 => "http",
-        22 => "ssh",
-        3389 => "rdp",
-        5432 => "postgres",
-        3306 => "mysql",
-        1433 => "mssql",
-        6379 => "redis",
-        11211 => "memcached",
-        27017 => "mongodb",
-        _ => return None,
-    })
-}
-
 pub(crate) fn discover(d: &mut Discoverer<'_, '_>) {
     let rules = ingress_rules(d);
     let members = members(d);
@@ -98,10 +81,11 @@ pub(crate) fn discover(d: &mut Discoverer<'_, '_>) {
         if d.plan.resources[component].kind == "aws_lambda_function" {
             continue;
         }
-        let open = rules
-            .iter()
-            .any(|r| r.world && groups_of[&component].contains(&r.sg));
-        if !open && let Some(c) = d.component(component) {
+        // From the set built above: scanning every rule of the plan per component made
+        // this loop quadratic (most of the time on a 50 MB plan).
+        if !open_to_world.contains(&component)
+            && let Some(c) = d.component(component)
+        {
             c.public = false;
         }
     }
@@ -277,23 +261,36 @@ fn exposure(d: &mut Discoverer<'_, '_>, component: usize, admitted: &[&Ingress])
 }
 
 fn reach(d: &mut Discoverer<'_, '_>, from: usize, to: usize, rule: &Ingress) {
-    let protocol = protocol(rule.from_port);
+    let protocol = crate::ports::protocol(rule.from_port);
     let target = d.f.components.get(&d.ids[to]);
-    let demands_password = target.is_some_and(|c| c.kind == "database")
-        || (target.is_some_and(|c| c.kind == "cache")
-            && d.value(to, "auth_token")
-                .as_str()
-                .is_some_and(|t| !t.is_empty()));
+    // What the target's configuration says about its callers: RDS always demands its
+    // users' passwords; a cache demands one with an AUTH token or user groups, and a
+    // cache without them (or Memcached) lets any caller in. Other targets do not say.
+    let authentication = match target.map(|c| c.kind.as_str()) {
+        Some("database") => Some("password"),
+        Some("cache") if cache_demands_password(d, to) => Some("password"),
+        Some("cache") => Some("none"),
+        _ => None,
+    };
     let flow = fragment::Flow {
         origin: format!("{} (security group rule)", d.origin(rule.origin)),
         from: d.ids[from].clone(),
         to: d.ids[to].clone(),
         protocol: Some(protocol.unwrap_or("tcp").to_owned()),
         encrypted: protocol.is_none().then_some(false),
-        authentication: if demands_password { "password" } else { "none" }.to_owned(),
+        authentication: authentication.map(str::to_owned),
         code: false,
     };
     d.f.flow(flow);
+}
+
+fn cache_demands_password(d: &Discoverer<'_, '_>, cache: usize) -> bool {
+    let set = |key: &str| match d.value(cache, key) {
+        Value::String(s) => !s.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        _ => false,
+    };
+    set("auth_token") || set("user_group_ids")
 }
 
 fn isolate_subnets(d: &mut Discoverer<'_, '_>) {

@@ -24,38 +24,107 @@ fn weaker(a: Authentication, b: Authentication) -> Authentication {
 }
 
 /// Fills `effective_authentication` on every flow and component.
+///
+/// A flow whose authentication is unknown (a discovered flow that says nothing, see
+/// `Flow::authentication_unknown`) never lowers what its target demands: it carries its
+/// callers' authentication when it leaves a forwarding chain that known flows enter, and
+/// otherwise meets whatever its target demands.
 pub(super) fn derive(components: &mut [Component], flows: &mut [Flow]) {
-    let carried = carried_authentication(components, flows);
-    for f in flows.iter_mut() {
-        f.effective_authentication = match f.from {
+    let carried = carried_authentication(components, flows, Some(Authentication::None));
+    let carried_known = carried_authentication(components, flows, None);
+    let known: Vec<Option<Authentication>> = flows
+        .iter()
+        .map(|f| match f.from {
             Endpoint::Component(p) if f.forwards_callers(components) => {
                 let proxy = &components[p.index()];
                 if proxy.states_authentication() {
-                    proxy.authentication
+                    Some(proxy.authentication)
+                } else if f.authentication_unknown {
+                    carried_known[p.index()]
                 } else {
-                    carried[p.index()].unwrap_or(Authentication::None)
+                    Some(carried[p.index()].unwrap_or(Authentication::None))
                 }
             }
-            _ => f.authentication,
-        };
-    }
+            _ if f.authentication_unknown => None,
+            _ => Some(f.authentication),
+        })
+        .collect();
     for c in components.iter_mut() {
         c.effective_authentication = if c.authentication_derived {
             c.flows_in
                 .iter()
-                .map(|f| flows[f.index()].effective_authentication)
+                .filter_map(|f| known[f.index()])
                 .reduce(weaker)
                 .unwrap_or(Authentication::None)
         } else {
             c.authentication
         };
     }
+    for (f, known) in flows.iter_mut().zip(known) {
+        f.effective_authentication = known.unwrap_or(match f.to {
+            Endpoint::Component(c) => components[c.index()].effective_authentication,
+            Endpoint::Actor(_) => Authentication::None,
+        });
+    }
+    carry_encryption(components, flows);
+}
+
+/// Discovered hops out of forwarding components that do not state `encrypted` pass their
+/// callers' connections on: such a hop is encrypted when every flow entering its
+/// forwarding chain is (the Service in front of a database carries the TLS its client
+/// opened; its port's protocol said nothing of it). Values only get weaker, so the
+/// fixpoint ends; a hop nothing known enters keeps its protocol's default.
+fn carry_encryption(components: &[Component], flows: &mut [Flow]) {
+    let carries = |f: &Flow| {
+        f.encryption_unknown
+            && matches!(f.from, Endpoint::Component(p) if components[p.index()].is_forwarding())
+    };
+    let mut carried: Vec<Option<bool>> = vec![None; flows.len()];
+    let mut work: Vec<usize> = (0..flows.len()).filter(|&i| carries(&flows[i])).collect();
+    while let Some(i) = work.pop() {
+        let Endpoint::Component(proxy) = flows[i].from else {
+            continue;
+        };
+        let entering = components[proxy.index()].flows_in.iter().filter_map(|g| {
+            let g = g.index();
+            if carries(&flows[g]) {
+                carried[g]
+            } else {
+                Some(flows[g].encrypted)
+            }
+        });
+        let value = entering.reduce(|a, b| a && b);
+        if value.is_some() && value != carried[i] {
+            carried[i] = value;
+            if let Endpoint::Component(next) = flows[i].to {
+                work.extend(
+                    components[next.index()]
+                        .flows_out
+                        .iter()
+                        .map(|g| g.index())
+                        .filter(|&g| carries(&flows[g])),
+                );
+            }
+        }
+    }
+    for (f, value) in flows.iter_mut().zip(carried) {
+        if let Some(encrypted) = value {
+            f.encrypted = encrypted;
+        }
+    }
 }
 
 /// For each forwarding component that states no authentication, the weakest
 /// authentication its callers can arrive with; `None` for other components, and for a
-/// chain that nothing enters from outside (a pure cycle), which counts as none.
-fn carried_authentication(components: &[Component], flows: &[Flow]) -> Vec<Option<Authentication>> {
+/// chain that nothing enters from outside (a pure cycle), which counts as none. A
+/// forwarding component with no flow into it forwards anyone: `nothing_enters` (none by
+/// the model language; `None`, unknown, for what discovered flows carry). Flows of unknown
+/// authentication entering a chain add nothing.
+fn carried_authentication(
+    components: &[Component],
+    flows: &[Flow],
+    nothing_enters: Option<Authentication>,
+) -> Vec<Option<Authentication>> {
     let passes_on = |c: &Component| c.is_forwarding() && !c.states_authentication();
     let mut carried: Vec<Option<Authentication>> = vec![None; components.len()];
     // What a flow brings into a forwarding component, when it is known without the
@@ -70,6 +139,7 @@ fn carried_authentication(components: &[Component], flows: &[Flow]) -> Vec<Optio
                     Some(q.authentication)
                 }
             }
+            _ if f.authentication_unknown => None,
             _ => Some(f.authentication),
         }
     };
@@ -80,7 +150,7 @@ fn carried_authentication(components: &[Component], flows: &[Flow]) -> Vec<Optio
         }
         // A forwarding component nothing flows into forwards anyone: none.
         carried[i] = if c.flows_in.is_empty() {
-            Some(Authentication::None)
+            nothing_enters
         } else {
             c.flows_in
                 .iter()
