@@ -1,21 +1,26 @@
 //! A layered layout for the data-flow diagram, in plain arithmetic so no Graphviz is
 //! needed.
 //!
-//! 1. Rank: every node gets its distance (in flows) from the nodes nothing flows into,
-//!    so data reads left to right. A zone's rank is the smallest rank inside it.
+//! 1. Rank: every node gets a column from the flows, so data reads left to right: the
+//!    most flows on a path to it from the nodes nothing flows into (cycles broken), or
+//!    the fewest ([`Ranking`]). A zone's rank is the mean rank inside it.
 //! 2. Nest: each zone is a box whose content (sub-zones and member nodes) is laid out in
-//!    columns by rank, at most [`MAX_ROWS`] items a column (a crowded rank wraps into
-//!    more columns), columns centred vertically. Sizes are computed bottom-up, then
-//!    positions top-down.
+//!    columns by rank, a few items a column (a crowded rank wraps into more columns),
+//!    columns wrapped into bands below past a width ([`Packing`]). Sizes are computed
+//!    bottom-up, then positions top-down.
 //! 3. Order: the placement is repeated, each column ordered by where its items' flow
-//!    partners were in the pass before (barycentres); the pass whose flows cross least
-//!    is kept.
+//!    partners were in the pass before (barycentres); the pass whose straight lines
+//!    cross least is kept.
 //! 4. Route: flows are orthogonal lines found by a shortest-path search around the node
-//!    boxes, and labels go where they overlap nothing (see [`route`]).
+//!    boxes, searched again among each other (rip-up and reroute), and labels go where
+//!    they overlap nothing (see [`route`]).
+//! 5. Choose: small diagrams are placed with every [`PACKINGS`] entry and routed, and
+//!    the one whose routed flows cross least is improved by swapping neighbours in its
+//!    columns; the budgets keep the work linear in the flows for large diagrams.
 //!
 //! Everything is deterministic: ties break on the scene's sorted order.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 
 pub mod route;
 
@@ -127,28 +132,231 @@ pub fn edge_lines(edge: &super::Edge) -> Vec<String> {
     lines
 }
 
+/// How items are packed into columns and bands: at most `rows` items a column, bands
+/// at most `width` pixels wide, columns by `ranking`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Packing {
+    rows: usize,
+    width: f64,
+    ranking: Ranking,
+}
+
+/// What a node's column (rank) counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ranking {
+    /// The fewest flows from a node nothing flows into: short flows.
+    Shortest,
+    /// The most flows from such a node (cycles broken): every flow points right, so
+    /// tiers keep their order (the classic layering of layered layouts).
+    Longest,
+}
+
+/// The packings tried, the default first: taller columns and wider bands keep flows
+/// between tiers shorter in some models, shorter columns in others; which is best is
+/// measured, not guessed.
+const PACKINGS: [Packing; 16] = [
+    Packing {
+        rows: MAX_ROWS,
+        width: MAX_WIDTH,
+        ranking: Ranking::Shortest,
+    },
+    Packing {
+        rows: 4,
+        width: MAX_WIDTH,
+        ranking: Ranking::Shortest,
+    },
+    Packing {
+        rows: 8,
+        width: MAX_WIDTH,
+        ranking: Ranking::Shortest,
+    },
+    Packing {
+        rows: MAX_ROWS,
+        width: 2400.0,
+        ranking: Ranking::Shortest,
+    },
+    Packing {
+        rows: 4,
+        width: 2400.0,
+        ranking: Ranking::Shortest,
+    },
+    Packing {
+        rows: 8,
+        width: 2400.0,
+        ranking: Ranking::Shortest,
+    },
+    Packing {
+        rows: 12,
+        width: MAX_WIDTH,
+        ranking: Ranking::Shortest,
+    },
+    Packing {
+        rows: 12,
+        width: 2400.0,
+        ranking: Ranking::Shortest,
+    },
+    Packing {
+        rows: MAX_ROWS,
+        width: MAX_WIDTH,
+        ranking: Ranking::Longest,
+    },
+    Packing {
+        rows: 4,
+        width: MAX_WIDTH,
+        ranking: Ranking::Longest,
+    },
+    Packing {
+        rows: 8,
+        width: MAX_WIDTH,
+        ranking: Ranking::Longest,
+    },
+    Packing {
+        rows: MAX_ROWS,
+        width: 2400.0,
+        ranking: Ranking::Longest,
+    },
+    Packing {
+        rows: 4,
+        width: 2400.0,
+        ranking: Ranking::Longest,
+    },
+    Packing {
+        rows: 8,
+        width: 2400.0,
+        ranking: Ranking::Longest,
+    },
+    Packing {
+        rows: 12,
+        width: MAX_WIDTH,
+        ranking: Ranking::Longest,
+    },
+    Packing {
+        rows: 12,
+        width: 2400.0,
+        ranking: Ranking::Longest,
+    },
+];
+
+/// Flow routings the final routing may spend: up to [`REROUTE_ROUNDS`] rip-up rounds
+/// while the flows times the rounds stay within it, so the largest diagrams route once
+/// and the time stays linear in the flows.
+const ROUTING_BUDGET: usize = 2400;
+
+/// Rip-up-and-reroute rounds after the first routing (see [`route::Router::route_all`]).
+const REROUTE_ROUNDS: usize = 3;
+
+/// Flow routings spent choosing the placement by its routed crossings. Only diagrams
+/// small enough to route every packing this way do; larger ones keep the default
+/// packing, ordered by the crossings of straight lines.
+const CHOICE_BUDGET: usize = 8000;
+
+/// Places and routes the scene. Small diagrams are placed with every packing (each
+/// ordered by barycentre sweeps, see [`ordered`]) and routed; the one whose flows cross
+/// least is improved by swapping neighbours in its columns while that removes
+/// crossings (see [`improve`]).
+pub fn layout(scene: &Scene) -> Layout {
+    let flows = scene.edges.len().max(1);
+    let rounds = (ROUTING_BUDGET / flows)
+        .saturating_sub(1)
+        .min(REROUTE_ROUNDS);
+    let choices = CHOICE_BUDGET / (flows * (rounds + 1));
+    if choices < PACKINGS.len() {
+        let (placed, _) = ordered(scene, PACKINGS[0]);
+        return routed(scene, placed, rounds).0;
+    }
+    let mut best: Option<(Layout, usize, Packing, Sequence)> = None;
+    for &packing in &PACKINGS {
+        let (placed, sequence) = ordered(scene, packing);
+        let (placed, crossings) = routed(scene, placed, rounds);
+        if best.as_ref().is_none_or(|b| crossings < b.1) {
+            best = Some((placed, crossings, packing, sequence));
+        }
+    }
+    let best = best.expect("packings are tried");
+    improve(scene, best, choices - PACKINGS.len(), rounds)
+}
+
+/// The placement alone, with the default packing and no flow routed: what the
+/// benchmark compares the whole layout with.
+pub fn place(scene: &Scene) -> Layout {
+    ordered(scene, PACKINGS[0]).0
+}
+
+/// The placement with its flows routed, and how many pairs of them cross.
+fn routed(scene: &Scene, mut placed: Layout, rounds: usize) -> (Layout, usize) {
+    let (edges, crossings) = route_flows(scene, &placed.nodes, &placed.zones, rounds);
+    placed.edges = edges;
+    (placed, crossings)
+}
+
+/// Swaps neighbours in the columns of a routed placement (first to last, zone by zone,
+/// then again) and keeps each swap that lowers the crossings, until a round keeps none
+/// or `tries` placements have been routed.
+fn improve(
+    scene: &Scene,
+    (mut best, mut crossings, packing, mut sequence): (Layout, usize, Packing, Sequence),
+    mut tries: usize,
+    rounds: usize,
+) -> Layout {
+    loop {
+        let mut kept = false;
+        for group in 0..sequence.len() {
+            for i in 1..sequence[group].len() {
+                if tries == 0 || crossings == 0 {
+                    return best;
+                }
+                let mut keys = keys_of(&sequence);
+                let (a, b) = (sequence[group][i - 1], sequence[group][i]);
+                keys.insert(a, i as f64);
+                keys.insert(b, (i - 1) as f64);
+                let (candidate, candidate_sequence) =
+                    layout_pass(scene, Order::Keys(&keys), packing);
+                if candidate.nodes == best.nodes {
+                    continue; // items of different ranks: the swap changes nothing
+                }
+                tries -= 1;
+                let (candidate, candidate_crossings) = routed(scene, candidate, rounds);
+                if candidate_crossings < crossings {
+                    (best, crossings, sequence) =
+                        (candidate, candidate_crossings, candidate_sequence);
+                    kept = true;
+                }
+            }
+        }
+        if !kept {
+            return best;
+        }
+    }
+}
+
+/// Each item's place in its zone's sequence, as an ordering key.
+fn keys_of(sequence: &Sequence) -> HashMap<Item, f64> {
+    sequence
+        .iter()
+        .flat_map(|items| items.iter().enumerate().map(|(k, &it)| (it, k as f64)))
+        .collect()
+}
+
 /// Places the scene, then again [`SWEEPS`] times, each pass ordering every column by
 /// where the items' flow partners ended up in the pass before (the barycentre
-/// heuristic); routes the flows of the placement with the fewest crossings.
-pub fn layout(scene: &Scene) -> Layout {
-    let mut placed = layout_pass(scene, None);
-    let mut best_crossings = straight_crossings(scene, &placed.nodes);
+/// heuristic); returns the placement with the fewest crossings of straight lines.
+fn ordered(scene: &Scene, packing: Packing) -> (Layout, Sequence) {
+    let mut placed = layout_pass(scene, Order::Ids, packing);
+    let mut best_crossings = straight_crossings(scene, &placed.0.nodes);
     let mut best = placed.clone();
     for _ in 0..SWEEPS {
-        let pull = neighbour_y(scene, &placed.nodes);
-        placed = layout_pass(scene, Some(&pull));
-        let crossings = straight_crossings(scene, &placed.nodes);
+        let pull = neighbour_y(scene, &placed.0.nodes);
+        placed = layout_pass(scene, Order::Pull(&pull), packing);
+        let crossings = straight_crossings(scene, &placed.0.nodes);
         if crossings < best_crossings {
             best_crossings = crossings;
             best = placed.clone();
         }
     }
-    best.edges = route_flows(scene, &best.nodes, &best.zones);
     best
 }
 
-/// Barycentre sweeps after the first placement; the placement whose flows, drawn as
-/// straight lines, cross least is routed.
+/// Barycentre sweeps after the first placement.
 const SWEEPS: usize = 4;
 
 /// Pairs of flows that would cross if drawn as straight lines between node centres: a
@@ -199,14 +407,33 @@ fn neighbour_y(scene: &Scene, nodes: &[Rect]) -> Vec<f64> {
         .collect()
 }
 
-fn layout_pass(scene: &Scene, pull: Option<&[f64]>) -> Layout {
+/// How the items of a column are ordered.
+#[derive(Clone, Copy)]
+enum Order<'a> {
+    /// By id (the first placement).
+    Ids,
+    /// By where each node's flow partners were (a barycentre sweep).
+    Pull(&'a [f64]),
+    /// By a key per item (a placement being improved by swaps).
+    Keys(&'a HashMap<Item, f64>),
+}
+
+/// The items of each zone (and, last, of the top level) in the order they were placed:
+/// column by column, top to bottom.
+type Sequence = Vec<Vec<Item>>;
+
+fn layout_pass(scene: &Scene, order: Order, packing: Packing) -> (Layout, Sequence) {
     let node_w = node_width(scene);
-    let ranks = ranks(scene);
+    let ranks = match packing.ranking {
+        Ranking::Shortest => ranks(scene),
+        Ranking::Longest => longest_ranks(scene),
+    };
     let mut l = Builder {
         scene,
         node_w,
         ranks,
-        pull,
+        order,
+        packing,
         zone_rank: vec![None; scene.zones.len()],
         zone_size: vec![(0.0, 0.0); scene.zones.len()],
         offsets: Vec::new(),
@@ -232,6 +459,11 @@ fn layout_pass(scene: &Scene, pull: Option<&[f64]>) -> Layout {
     }
     let root_items: Vec<Item> = scene.roots.iter().map(|&z| Item::Zone(z)).collect();
     let (root_placed, root_w, root_h) = l.arrange(&root_items);
+    let sequence: Sequence = content
+        .iter()
+        .chain([&root_placed])
+        .map(|placed| placed.iter().map(|&(it, _, _)| it).collect())
+        .collect();
     l.offsets = content;
 
     // Positions top-down.
@@ -264,7 +496,7 @@ fn layout_pass(scene: &Scene, pull: Option<&[f64]>) -> Layout {
     let width = (root_w + 2.0 * MARGIN).max(MIN_WIDTH);
     let legend_y = origin.1 + root_h + MARGIN / 2.0;
     let height = legend_y + LEGEND_H;
-    Layout {
+    let layout = Layout {
         width,
         height,
         node_w,
@@ -272,7 +504,8 @@ fn layout_pass(scene: &Scene, pull: Option<&[f64]>) -> Layout {
         zones,
         edges: Vec::new(),
         legend_y,
-    }
+    };
+    (layout, sequence)
 }
 
 /// How wide a zone box must be for its title and badge.
@@ -343,12 +576,74 @@ fn ranks(scene: &Scene) -> Vec<Option<usize>> {
         .collect()
 }
 
+/// The most flows on a path to each node from the nodes nothing flows into, over the
+/// flows left when those closing a cycle are set aside (found by a depth-first search
+/// from the sources in sorted order, then from the rest); `None` for nodes with no flow.
+fn longest_ranks(scene: &Scene) -> Vec<Option<usize>> {
+    let n = scene.nodes.len();
+    let mut out_edges = vec![Vec::new(); n];
+    let mut indegree = vec![0usize; n];
+    let mut linked = vec![false; n];
+    for e in &scene.edges {
+        linked[e.from] = true;
+        linked[e.to] = true;
+        if e.from != e.to {
+            out_edges[e.from].push(e.to);
+            indegree[e.to] += 1;
+        }
+    }
+    // Depth-first, iteratively: 0 unseen, 1 on the stack, 2 done. Finishing order
+    // reversed is a topological order of the flows that close no cycle.
+    let mut state = vec![0u8; n];
+    let mut finished = Vec::with_capacity(n);
+    let starts = (0..n).filter(|&i| indegree[i] == 0).chain(0..n);
+    for root in starts {
+        if state[root] != 0 {
+            continue;
+        }
+        let mut stack = vec![(root, 0usize)];
+        state[root] = 1;
+        while let Some(&mut (v, ref mut next)) = stack.last_mut() {
+            if let Some(&w) = out_edges[v].get(*next) {
+                *next += 1;
+                if state[w] == 0 {
+                    state[w] = 1;
+                    stack.push((w, 0));
+                }
+            } else {
+                state[v] = 2;
+                finished.push(v);
+                stack.pop();
+            }
+        }
+    }
+    let position: Vec<usize> = {
+        let mut p = vec![0; n];
+        for (i, &v) in finished.iter().rev().enumerate() {
+            p[v] = i;
+        }
+        p
+    };
+    let mut rank = vec![0usize; n];
+    for &v in finished.iter().rev() {
+        for &w in &out_edges[v] {
+            if position[w] > position[v] {
+                rank[w] = rank[w].max(rank[v] + 1);
+            }
+        }
+    }
+    rank.into_iter()
+        .zip(linked)
+        .map(|(r, l)| l.then_some(r))
+        .collect()
+}
+
 struct Builder<'s> {
     scene: &'s Scene,
     node_w: f64,
     ranks: Vec<Option<usize>>,
-    /// Where each node's flow partners are (second pass only).
-    pull: Option<&'s [f64]>,
+    order: Order<'s>,
+    packing: Packing,
     /// Mean rank of the linked nodes inside each zone (None: no linked node).
     zone_rank: Vec<Option<Option<f64>>>,
     zone_size: Vec<(f64, f64)>,
@@ -391,11 +686,14 @@ impl Builder<'_> {
             .collect()
     }
 
-    /// Where an item would like to be vertically: its partners' mean position (a zone:
-    /// the mean over its nodes); 0 in the first pass, so the id order stands.
+    /// Where an item would like to be in its column: its key, or its partners' mean
+    /// position (a zone: the mean over its nodes); 0 in the first pass, so the id order
+    /// stands.
     fn pull_of(&self, item: Item) -> f64 {
-        let Some(pull) = self.pull else {
-            return 0.0;
+        let pull = match self.order {
+            Order::Ids => return 0.0,
+            Order::Keys(keys) => return keys.get(&item).copied().unwrap_or(0.0),
+            Order::Pull(pull) => pull,
         };
         match item {
             Item::Node(n) => pull[n],
@@ -444,7 +742,7 @@ impl Builder<'_> {
         let mut sorted: Vec<Item> = items.to_vec();
         // Items arrive sorted by id (zones, then nodes); a stable sort keeps that order
         // within a rank.
-        let keys: std::collections::HashMap<Item, (f64, f64)> = items
+        let keys: HashMap<Item, (f64, f64)> = items
             .iter()
             .map(|&it| (it, (self.rank(it).floor(), self.pull_of(it))))
             .collect();
@@ -457,7 +755,7 @@ impl Builder<'_> {
         let mut column_key = None;
         for it in sorted {
             let key = self.rank(it).floor();
-            let fits = columns.last().is_some_and(|c| c.len() < MAX_ROWS);
+            let fits = columns.last().is_some_and(|c| c.len() < self.packing.rows);
             if column_key != Some(key) || !fits {
                 columns.push(Vec::new());
             }
@@ -479,7 +777,7 @@ impl Builder<'_> {
         for (i, col) in columns.iter().enumerate() {
             let (w, _) = col_size(col);
             let band = bands.last_mut().expect("bands start non-empty");
-            if !band.is_empty() && band_w + COL_GAP + w > MAX_WIDTH {
+            if !band.is_empty() && band_w + COL_GAP + w > self.packing.width {
                 bands.push(vec![i]);
                 band_w = w;
             } else {
@@ -525,9 +823,23 @@ fn fmt(v: f64) -> String {
     }
 }
 
-/// Routes every flow around the node boxes, then places its label (see [`route`]).
-fn route_flows(scene: &Scene, nodes: &[Rect], zones: &[Rect]) -> Vec<EdgeGeom> {
+/// Routes every flow around the node boxes, then places its label (see [`route`]);
+/// returns the flows and how many pairs of them cross.
+fn route_flows(
+    scene: &Scene,
+    nodes: &[Rect],
+    zones: &[Rect],
+    rounds: usize,
+) -> (Vec<EdgeGeom>, usize) {
     let mut router = route::Router::new(nodes);
+    let flows: Vec<(usize, usize)> = scene
+        .edges
+        .iter()
+        .filter(|e| e.from != e.to)
+        .map(|e| (e.from, e.to))
+        .collect();
+    let (routes, crossings) = router.route_all(&flows, rounds);
+    let mut routes = routes.into_iter();
     // Labels keep off nodes, zone titles and each other.
     let mut taken = route::Grid::default();
     for r in nodes {
@@ -551,7 +863,7 @@ fn route_flows(scene: &Scene, nodes: &[Rect], zones: &[Rect]) -> Vec<EdgeGeom> {
         let (path, label) = if e.from == e.to {
             self_loop(nodes[e.from], label_w, label_h)
         } else {
-            let points = router.route(e.from, e.to, nodes[e.from], nodes[e.to]);
+            let points = routes.next().expect("one route per flow between two nodes");
             let label = route::place_label(&points, label_w, label_h, &taken);
             (polyline(&points), label)
         };
@@ -560,7 +872,7 @@ fn route_flows(scene: &Scene, nodes: &[Rect], zones: &[Rect]) -> Vec<EdgeGeom> {
         }
         out.push(EdgeGeom { path, label, lines });
     }
-    out
+    (out, crossings)
 }
 
 /// A flow from a node to itself: a loop off the node's right side.
@@ -600,4 +912,61 @@ fn polyline(points: &[(f64, f64)]) -> String {
 
 pub(crate) fn num(v: f64) -> String {
     fmt(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagram::DiagramOptions;
+
+    fn scene(yaml: &str) -> Scene {
+        let model = gambit_model::load_str("t.yaml", yaml.to_owned(), None, Default::default())
+            .model
+            .expect("the model loads");
+        Scene::build(&model, &DiagramOptions::default()).expect("builds")
+    }
+
+    fn rank_of(scene: &Scene, ranks: &[Option<usize>], id: &str) -> Option<usize> {
+        ranks[scene.nodes.iter().position(|n| n.id == id).expect("a node")]
+    }
+
+    #[test]
+    fn longest_ranking_puts_every_flow_rightwards_and_breaks_cycles() {
+        let s = scene(
+            "gambit: 1\nname: t\ncomponents:\n  a: {kind: api}\n  b: {kind: service}\n  c: {kind: database}\n  lone: {kind: worker}\nflows:\n  - {from: a, to: b, protocol: https}\n  - {from: b, to: c, protocol: https}\n  - {from: a, to: c, protocol: https}\n  - {from: c, to: a, protocol: https}\n",
+        );
+        let longest = longest_ranks(&s);
+        assert_eq!(rank_of(&s, &longest, "a"), Some(0));
+        assert_eq!(rank_of(&s, &longest, "b"), Some(1));
+        assert_eq!(rank_of(&s, &longest, "c"), Some(2));
+        assert_eq!(rank_of(&s, &longest, "lone"), None);
+        // The fewest flows: c is one flow from a.
+        assert_eq!(rank_of(&s, &ranks(&s), "c"), Some(1));
+    }
+
+    #[test]
+    fn small_diagrams_get_the_placement_whose_routes_cross_least() {
+        let s = scene(&gambit_model::synth::enterprise(12, 3));
+        let chosen = layout(&s);
+        let (default, _) = ordered(&s, PACKINGS[0]);
+        let (_, default_crossings) = routed(&s, default, REROUTE_ROUNDS);
+        let flows: Vec<Vec<(f64, f64)>> = chosen
+            .edges
+            .iter()
+            .zip(&s.edges)
+            .filter(|(_, e)| e.from != e.to)
+            .map(|(g, _)| points_of(&g.path))
+            .collect();
+        assert!(route::crossing_pairs(&flows).len() <= default_crossings);
+    }
+
+    /// The corner points of a polyline's path data.
+    fn points_of(d: &str) -> Vec<(f64, f64)> {
+        let numbers: Vec<f64> = d
+            .split([' ', 'M', 'L'])
+            .filter(|t| !t.is_empty())
+            .map(|t| t.parse().expect("numbers"))
+            .collect();
+        numbers.chunks(2).map(|p| (p[0], p[1])).collect()
+    }
 }
