@@ -11,8 +11,8 @@ pub mod views;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use gambit_model::vocab::{Trust, Vocab};
-use gambit_model::{ElementId, Endpoint, Model, ZoneId};
+use gambit_model::vocab::{ComponentKind, Trust, Vocab};
+use gambit_model::{ElementId, Endpoint, Kind, Model, ZoneId};
 
 use crate::highlight::Highlight;
 
@@ -64,17 +64,27 @@ pub enum Shape {
 }
 
 impl Shape {
-    pub fn of_kind(kind: &str) -> Shape {
-        match kind {
-            "queue" => Shape::Queue,
-            "database" | "cache" | "object-store" | "file-share" | "search-index"
-            | "vector-store" | "secret-store" | "backup" => Shape::Datastore,
-            "load-balancer" | "api-gateway" | "waf" | "identity-provider" => Shape::Gateway,
-            "llm" | "llm-agent" => Shape::Ai,
-            "ci-cd" | "repository" | "artifact-registry" => Shape::Pipeline,
-            "vm" | "container" | "k8s-cluster" => Shape::Host,
-            "browser" | "mobile-app" | "desktop-app" | "iot-device" => Shape::Client,
-            "monitoring" | "logging" => Shape::Telemetry,
+    /// The shape of a component kind; kinds Gambit does not know are processes.
+    pub fn of_kind(kind: &Kind<ComponentKind>) -> Shape {
+        use ComponentKind as K;
+        match ComponentKind::parse(kind.as_str()) {
+            Some(K::Queue) => Shape::Queue,
+            Some(
+                K::Database
+                | K::Cache
+                | K::ObjectStore
+                | K::FileShare
+                | K::SearchIndex
+                | K::VectorStore
+                | K::SecretStore
+                | K::Backup,
+            ) => Shape::Datastore,
+            Some(K::LoadBalancer | K::ApiGateway | K::Waf | K::IdentityProvider) => Shape::Gateway,
+            Some(K::Llm | K::LlmAgent) => Shape::Ai,
+            Some(K::CiCd | K::Repository | K::ArtifactRegistry) => Shape::Pipeline,
+            Some(K::Vm | K::Container | K::K8sCluster) => Shape::Host,
+            Some(K::Browser | K::MobileApp | K::DesktopApp | K::IotDevice) => Shape::Client,
+            Some(K::Monitoring | K::Logging) => Shape::Telemetry,
             _ => Shape::Process,
         }
     }
@@ -458,7 +468,7 @@ fn make_node(
                 id,
                 kind: comp.kind.as_str().to_owned(),
                 is_actor: false,
-                shape: Shape::of_kind(comp.kind.as_str()),
+                shape: Shape::of_kind(&comp.kind),
                 public: comp.public,
                 out_of_scope: comp.out_of_scope,
                 neighbour,
