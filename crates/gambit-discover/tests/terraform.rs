@@ -182,6 +182,11 @@ fn security_group_references_become_flows_even_when_unknown_until_apply() {
         Some("none"),
         "no auth_token: Redis lets any caller in"
     );
+    assert_eq!(
+        flow("aws-lb.web", "aws-ecs-service.api").and_then(|f| f.authentication.as_deref()),
+        None,
+        "a load balancer passes its callers on; the target's demand decides"
+    );
     assert!(
         flow("aws-lb.web", "aws-ecs-service.api").is_some(),
         "target group of the service"
