@@ -271,7 +271,7 @@ impl Fragment {
         let _ = writeln!(
             out,
             "# Discovered by `gambit discover` from {}.\n# Regenerate it rather than editing it: a hand-written element with the same id wins.",
-            self.source
+            comment(&self.source)
         );
         out.push_str("gambit: 1\ndiscovered: true\n");
         section(&mut out, "zones", &self.zones, |z, o| {
@@ -314,7 +314,7 @@ impl Fragment {
         if !self.flows.is_empty() {
             out.push_str("flows:\n");
             for f in self.flows.values() {
-                let _ = writeln!(out, "  # {}", f.origin);
+                let _ = writeln!(out, "  # {}", comment(&f.origin));
                 let mut keys = vec![("from", f.from.clone()), ("to", f.to.clone())];
                 opt(&mut keys, "protocol", &f.protocol);
                 if let Some(e) = f.encrypted {
@@ -380,7 +380,7 @@ fn section<T>(
     for (id, element) in elements {
         let mut o = Keys::new();
         let origin = keys(element, &mut o);
-        let _ = writeln!(out, "  # {}", origin.replace('\n', " "));
+        let _ = writeln!(out, "  # {}", comment(origin));
         let _ = writeln!(out, "  {id}: {}", inline(&o));
     }
 }
@@ -407,6 +407,20 @@ fn list<'a>(o: &mut Keys, key: &'static str, items: impl Iterator<Item = &'a Str
     if !items.is_empty() {
         o.push((key, format!("[{}]", items.join(", "))));
     }
+}
+
+/// Text made safe for a YAML comment: one line of printable characters (a resource
+/// address with a DEL in it made the fragment unreadable, as fuzzing found).
+fn comment(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{feff}' | '\u{fffe}' | '\u{ffff}') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 /// A double-quoted YAML string (JSON escaping is valid YAML).

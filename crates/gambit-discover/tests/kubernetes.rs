@@ -140,6 +140,16 @@ fn services_and_ingresses_forward_and_dashboards_are_named() {
             .contains_key("shop.service.api->shop.deployment.api")
     );
     assert_eq!(f.components["shop.service.api"].kind, "load-balancer");
+    for flow in [
+        "shop.ingress.shop->shop.service.api",
+        "shop.service.api->shop.deployment.api",
+        "shop.deployment.web->shop.service.api",
+    ] {
+        assert_eq!(
+            f.flows[flow].authentication, None,
+            "{flow}: a Service, an Ingress or a NetworkPolicy says nothing of authentication"
+        );
+    }
     assert_eq!(
         codes_for(&f, "monitoring.deployment.grafana"),
         ["exposed-dashboard"]

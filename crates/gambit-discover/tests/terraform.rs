@@ -182,6 +182,11 @@ fn security_group_references_become_flows_even_when_unknown_until_apply() {
         Some("none"),
         "no auth_token: Redis lets any caller in"
     );
+    assert_eq!(
+        flow("aws-lb.web", "aws-ecs-service.api").and_then(|f| f.authentication.as_deref()),
+        None,
+        "a load balancer passes its callers on; the target's demand decides"
+    );
     assert!(
         flow("aws-lb.web", "aws-ecs-service.api").is_some(),
         "target group of the service"
@@ -358,5 +363,15 @@ fn the_mapping_table_in_the_docs_is_the_one_in_the_code() {
         text.contains(&table::markdown()),
         "docs/discover.md has a stale AWS table; paste `table::markdown()`:\n{}",
         table::markdown()
+    );
+}
+
+#[test]
+fn a_secrets_manager_secret_is_encrypted_at_rest() {
+    // Left unsaid, the secret store read as unencrypted: a threat no reviewer keeps.
+    let f = shop();
+    assert_eq!(
+        f.components["aws-secretsmanager-secret.db-password"].encrypted_at_rest,
+        Some(true)
     );
 }

@@ -484,9 +484,13 @@ impl<'p> Discoverer<'_, 'p> {
                 }
             }
         }
-        for i in self.of_type("aws_dynamodb_table") {
-            if let Some(c) = self.component(i) {
-                c.encrypted_at_rest = Some(true);
+        // Both always encrypt at rest (KMS); left unsaid, a secret store read as
+        // unencrypted, a threat no reviewer keeps.
+        for kind in ["aws_dynamodb_table", "aws_secretsmanager_secret"] {
+            for i in self.of_type(kind) {
+                if let Some(c) = self.component(i) {
+                    c.encrypted_at_rest = Some(true);
+                }
             }
         }
         for kind in [

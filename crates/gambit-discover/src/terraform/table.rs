@@ -241,7 +241,7 @@ pub const AWS: &[Mapping] = &[
             kind: "secret-store",
             managed: true,
         },
-        "stores a credential asset `ID.value`",
+        "stores a credential asset `ID.value`; always encrypted at rest",
     ),
     row(
         "aws_secretsmanager_secret_version",
