@@ -7,7 +7,6 @@
 #[path = "../tests/geometry/mod.rs"]
 mod geometry;
 
-use std::io::Write;
 use std::time::Instant;
 
 use gambit_report::diagram::{self, DiagramOptions};
@@ -32,23 +31,8 @@ fn main() {
         println!("{name}: gambit {ours} ({:.1} ms)", secs * 1000.0);
         if with_dot {
             let dot = diagram::dot::render(&model, &options).expect("renders");
-            let start = Instant::now();
-            let mut child = std::process::Command::new("dot")
-                .arg("-Tjson")
-                .stdin(std::process::Stdio::piped())
-                .stdout(std::process::Stdio::piped())
-                .spawn()
-                .expect("Graphviz `dot` is installed");
-            child
-                .stdin
-                .take()
-                .expect("stdin")
-                .write_all(dot.as_bytes())
-                .expect("dot reads");
-            let out = child.wait_with_output().expect("dot runs");
-            let secs = start.elapsed().as_secs_f64();
-            let text = String::from_utf8(out.stdout).expect("UTF-8");
-            let theirs = geometry::from_graphviz_json(&text).figures();
+            let (geometry, secs) = geometry::graphviz(&dot);
+            let theirs = geometry.figures();
             println!("{name}: dot {theirs} ({secs:.2} s)");
         }
     }

@@ -122,24 +122,8 @@ fn graphviz_figures() {
     for (name, yaml) in models {
         let model = common::load_text(&yaml);
         let dot = diagram::dot::render(&model, &DiagramOptions::default()).expect("renders");
-        let start = std::time::Instant::now();
-        let mut child = std::process::Command::new("dot")
-            .arg("-Tjson")
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .expect("Graphviz `dot` is installed");
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(dot.as_bytes())
-            .expect("dot reads");
-        let out = child.wait_with_output().expect("dot runs");
-        let secs = start.elapsed().as_secs_f64();
-        let text = String::from_utf8(out.stdout).expect("UTF-8");
-        let f = geometry::from_graphviz_json(&text).figures();
+        let (geometry, secs) = geometry::graphviz(&dot);
+        let f = geometry.figures();
         println!("dot {name}: {f} ({secs:.2} s)");
         let ours = figures_of(&yaml);
         println!("gambit {name}: {ours}");

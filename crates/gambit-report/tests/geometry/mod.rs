@@ -328,6 +328,29 @@ impl Geometry {
     }
 }
 
+/// Lays `dot` (DOT text) out with Graphviz `dot -Tjson`, which must be on the PATH, and
+/// reads the result; also returns how long Graphviz took, in seconds.
+pub fn graphviz(dot: &str) -> (Geometry, f64) {
+    use std::io::Write;
+    let start = std::time::Instant::now();
+    let mut child = std::process::Command::new("dot")
+        .arg("-Tjson")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("Graphviz `dot` is installed");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(dot.as_bytes())
+        .expect("dot reads");
+    let out = child.wait_with_output().expect("dot runs");
+    let secs = start.elapsed().as_secs_f64();
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    (from_graphviz_json(&text), secs)
+}
+
 /// Reads Graphviz's `dot -Tjson` output: nodes from `pos`/`width`/`height` (inches),
 /// edges from their B-spline draw operations, labels from the text they draw (y is
 /// flipped, as Graphviz's origin is at the bottom).
