@@ -20,12 +20,6 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-/// Loading and analysing a large model makes millions of small allocations (tree nodes,
-/// ids, threats); mimalloc serves them markedly faster than the system allocator
-/// (docs/performance.md).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// The exit codes, where the modules that speak in codes look for them.
 pub(crate) use error::exit;
 

@@ -706,6 +706,19 @@ mod tests {
     }
 
     #[test]
+    fn the_fast_path_inputs_of_the_fuzz_corpus_take_it() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-corpus");
+        for name in [
+            "fast-indentless-seq.yaml",
+            "fast-json-escapes.json",
+            "fast-flow-across-lines.yaml",
+        ] {
+            let text = std::fs::read_to_string(dir.join(name)).unwrap();
+            assert!(agrees(&text), "{name} was left to the full parser");
+        }
+    }
+
+    #[test]
     fn json_models_take_the_fast_path() {
         let text = r#"{"gambit": 1, "name": "J\u00e9 \"q\" \\ \/",
   "components": {"web": {"kind": "web-app", "public": true, "ports": [80, 443, -1.5e3]},
