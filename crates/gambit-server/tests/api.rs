@@ -577,3 +577,102 @@ async fn extractor_errors_are_json_too() {
         r.text
     );
 }
+
+/// A local stand-in for an OpenAI-compatible service: answers every chat completion
+/// with `reply` as the message, and keeps the request bodies it was sent.
+async fn stub_llm(reply: &'static str) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use axum::routing::post;
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let kept = seen.clone();
+    let app = axum::Router::new().route(
+        "/v1/chat/completions",
+        post(move |body: String| {
+            let kept = kept.clone();
+            async move {
+                kept.lock().unwrap().push(body);
+                serde_json::json!({"choices": [{"message": {"role": "assistant", "content": reply}}]}).to_string()
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/v1", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, seen)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_optional_llm_translates_what_the_parser_misses_and_sees_only_names() {
+    let (url, seen) = stub_llm(r#"{"kind": "paths", "asset": "card-tokens"}"#).await;
+    let config = gambit_server::Config {
+        llm: Some(gambit_server::LlmConfig {
+            url,
+            key: Some("sk-test".into()),
+            model: "stub".into(),
+        }),
+        ..test_config()
+    };
+    let h = harness_on("sqlite", config).await;
+    h.post_json("/api/projects", &h.editor, r#"{"name": "p"}"#)
+        .await;
+    h.push("p", &example("acme-shop.yaml")).await;
+    let r = h
+        .post_json(
+            "/api/projects/p/ask",
+            &h.viewer,
+            r#"{"question": "Could the payment tokens leak?"}"#,
+        )
+        .await;
+    let a = r.json();
+    assert_eq!(
+        a["query"],
+        serde_json::json!({"kind": "paths", "asset": "card-tokens"}),
+        "{}",
+        r.text
+    );
+    assert!(a["result"]["attack_paths"].is_array());
+    let sent = seen.lock().unwrap().clone();
+    assert_eq!(sent.len(), 1);
+    assert!(sent[0].contains("Could the payment tokens leak?") && sent[0].contains("card-tokens"));
+    for private in [
+        "Web shop with a payment API",
+        "CVE-2021-23017",
+        "postgres",
+        "restricted",
+    ] {
+        assert!(!sent[0].contains(private), "the service saw `{private}`");
+    }
+    // A question the parser understands never leaves the server.
+    h.post_json(
+        "/api/projects/p/ask",
+        &h.viewer,
+        r#"{"question": "Which assets are exposed?"}"#,
+    )
+    .await;
+    assert_eq!(seen.lock().unwrap().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_llm_reply_naming_nothing_of_the_model_is_not_understood() {
+    let (url, _) = stub_llm(r#"{"kind": "blast-radius", "component": "mainframe"}"#).await;
+    let config = gambit_server::Config {
+        llm: Some(gambit_server::LlmConfig {
+            url,
+            key: None,
+            model: "stub".into(),
+        }),
+        ..test_config()
+    };
+    let h = harness_on("sqlite", config).await;
+    h.post_json("/api/projects", &h.editor, r#"{"name": "p"}"#)
+        .await;
+    h.push("p", &example("acme-shop.yaml")).await;
+    let r = h
+        .post_json(
+            "/api/projects/p/ask",
+            &h.viewer,
+            r#"{"question": "Is the mainframe at risk?"}"#,
+        )
+        .await;
+    assert!(r.json()["query"].is_null(), "{}", r.text);
+    assert!(!r.json()["suggestions"].as_array().unwrap().is_empty());
+}
