@@ -52,35 +52,55 @@ fn main() {
     gambit_server::push(&url, "shop", &token, &model, Some("load"), false).expect("a version");
 
     let base = format!("{url}/api/projects/shop");
-    let targets = [
-        format!("{base}/models/latest/threats"),
-        format!("{base}/models/latest/exposure"),
-        format!("{base}/models/latest/blast-radius?component=web"),
-        format!("{base}/trend"),
-        format!("{base}/ask"),
-    ];
+    // The baseline: the same load on /health (no token, no store, no analysis), so the
+    // API's figures can be read against the HTTP stack's own on the same machine.
+    let failed = phase(
+        "baseline, GET /health",
+        &[format!("{url}/health")],
+        &token,
+        total,
+        clients,
+    ) + phase(
+        "API mix (threats, exposure, blast radius, trend, ask)",
+        &[
+            format!("{base}/models/latest/threats"),
+            format!("{base}/models/latest/exposure"),
+            format!("{base}/models/latest/blast-radius?component=web"),
+            format!("{base}/trend"),
+            format!("{base}/ask"),
+        ],
+        &token,
+        total,
+        clients,
+    );
+    std::process::exit(i32::from(failed > 0));
+}
+
+/// `total` requests from `clients` threads, round-robin over `targets` (a target ending
+/// in `/ask` is a question); prints the latency percentiles; returns the failures.
+fn phase(name: &str, targets: &[String], token: &str, total: usize, clients: usize) -> usize {
     let started = Instant::now();
     let per_client = total / clients;
     let handles: Vec<_> = (0..clients)
         .map(|c| {
-            let targets = targets.clone();
-            let token = token.clone();
+            let targets = targets.to_vec();
+            let token = token.to_owned();
             std::thread::spawn(move || {
                 let agent = http_agent();
                 let mut latencies = Vec::with_capacity(per_client);
                 let mut failures = 0usize;
                 for i in 0..per_client {
-                    let which = (c + i) % targets.len();
+                    let target = &targets[(c + i) % targets.len()];
                     let t = Instant::now();
-                    let status = if which == 4 {
+                    let status = if target.ends_with("/ask") {
                         agent
-                            .post(&targets[which])
+                            .post(target)
                             .header("Authorization", &format!("Bearer {token}"))
                             .header("Content-Type", "application/json")
                             .send(r#"{"question": "Which assets are exposed?"}"#)
                     } else {
                         agent
-                            .get(&targets[which])
+                            .get(target)
                             .header("Authorization", &format!("Bearer {token}"))
                             .call()
                     }
@@ -110,19 +130,17 @@ fn main() {
     let at = |q: f64| latencies[((latencies.len() as f64 - 1.0) * q).round() as usize];
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
-        "{} requests, {clients} concurrent, {failures} failed, {:.1} s, {:.0} requests/s",
+        "{name}: {} requests, {clients} concurrent, {failures} failed, {:.1} s, {:.0} requests/s; \
+         latency ms p50 {:.2}, p90 {:.2}, p99 {:.2}, max {:.2}",
         latencies.len(),
         elapsed.as_secs_f64(),
-        latencies.len() as f64 / elapsed.as_secs_f64()
-    );
-    println!(
-        "latency ms: p50 {:.2}, p90 {:.2}, p99 {:.2}, max {:.2}",
+        latencies.len() as f64 / elapsed.as_secs_f64(),
         ms(at(0.5)),
         ms(at(0.9)),
         ms(at(0.99)),
         ms(*latencies.last().unwrap())
     );
-    std::process::exit(i32::from(failures > 0));
+    failures
 }
 
 fn http_agent() -> ureq::Agent {
