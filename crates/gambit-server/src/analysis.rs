@@ -102,10 +102,12 @@ pub struct CacheKey {
     pub day: String,
 }
 
-/// The few most recently used analyses. Bounded by count; a model is bounded by the
-/// loader's size limit.
+/// The few most recently stored analyses, bounded by count and by the bytes of their
+/// model texts (an analysis takes a small multiple of its model's size); the newest is
+/// always kept, whatever its size, since the request that made it is using it anyway.
 pub struct Cache {
     capacity: usize,
+    max_bytes: usize,
     entries: Mutex<Entries>,
 }
 
@@ -114,12 +116,21 @@ pub struct Cache {
 struct Entries {
     map: HashMap<CacheKey, Arc<Analyzed>>,
     order: VecDeque<CacheKey>,
+    bytes: usize,
+}
+
+impl Analyzed {
+    /// The bytes of the model's text, the cache's measure of an analysis.
+    fn source_bytes(&self) -> usize {
+        self.sources.files().map(|(_, f)| f.text.len()).sum()
+    }
 }
 
 impl Cache {
-    pub fn new(capacity: usize) -> Self {
+    pub fn new(capacity: usize, max_bytes: usize) -> Self {
         Cache {
             capacity: capacity.max(1),
+            max_bytes,
             entries: Mutex::new(Entries::default()),
         }
     }
@@ -137,12 +148,19 @@ impl Cache {
             .entries
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if entries.map.insert(key.clone(), value).is_none() {
-            entries.order.push_back(key);
+        let bytes = value.source_bytes();
+        match entries.map.insert(key.clone(), value) {
+            Some(old) => entries.bytes -= old.source_bytes(),
+            None => entries.order.push_back(key),
         }
-        while entries.order.len() > self.capacity {
-            if let Some(old) = entries.order.pop_front() {
-                entries.map.remove(&old);
+        entries.bytes += bytes;
+        while entries.order.len() > 1
+            && (entries.order.len() > self.capacity || entries.bytes > self.max_bytes)
+        {
+            if let Some(old) = entries.order.pop_front()
+                && let Some(gone) = entries.map.remove(&old)
+            {
+                entries.bytes -= gone.source_bytes();
             }
         }
     }
@@ -248,7 +266,7 @@ mod tests {
 
     #[test]
     fn the_cache_forgets_the_oldest() {
-        let cache = Cache::new(1);
+        let cache = Cache::new(1, usize::MAX);
         let key = |v| CacheKey {
             version_id: v,
             last_decision: None,
@@ -268,5 +286,17 @@ mod tests {
         cache.put(key(2), analyzed("gambit: 1\nname: two\n"));
         assert!(cache.get(&key(1)).is_none());
         assert_eq!(cache.get(&key(2)).unwrap().model.name, "two");
+
+        // By bytes: two 19-byte models fit in 45 bytes, a third pushes the first out.
+        let cache = Cache::new(10, 45);
+        for v in 1..=3 {
+            cache.put(key(v), analyzed(&format!("gambit: 1\nname: m{v}\n")));
+        }
+        assert!(cache.get(&key(1)).is_none());
+        assert!(cache.get(&key(2)).is_some() && cache.get(&key(3)).is_some());
+        // The newest stays even when it alone is over the budget.
+        let cache = Cache::new(10, 1);
+        cache.put(key(1), analyzed("gambit: 1\nname: big\n"));
+        assert!(cache.get(&key(1)).is_some());
     }
 }

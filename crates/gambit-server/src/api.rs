@@ -47,7 +47,7 @@ impl AppState {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Ok(Arc::new(AppState {
             limiter: RateLimiter::new(config.rate_limit),
-            cache: Cache::new(config.cache_entries),
+            cache: Cache::new(config.cache_entries, config.cache_bytes),
             analyses: Semaphore::new(cores),
             jail: tempfile::tempdir()?,
             store,

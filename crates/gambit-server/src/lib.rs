@@ -36,8 +36,11 @@ pub struct Config {
     pub rate_limit: u32,
     /// The longest a request may take, reading its body included.
     pub request_timeout_secs: u64,
-    /// How many analysed versions are kept in memory.
+    /// How many analysed versions are kept in memory, at most.
     pub cache_entries: usize,
+    /// The most model text (bytes, all cached versions together) whose analyses are
+    /// kept in memory.
+    pub cache_bytes: usize,
     /// The optional question translator.
     pub llm: Option<LlmConfig>,
 }
@@ -49,6 +52,7 @@ impl Default for Config {
             rate_limit: 50,
             request_timeout_secs: 60,
             cache_entries: 32,
+            cache_bytes: 64 << 20,
             llm: None,
         }
     }
