@@ -115,6 +115,16 @@ pub(crate) enum Command {
     /// what exists but is not modelled, and what is modelled but gone. Elements match by id,
     /// by a comment or tag naming the resource, or by a name the resource goes by.
     Drift(DriftArgs),
+    /// The team server: HTTP API, web UI, every model version with its analysis
+    /// (docs/server.md).
+    Serve(ServeArgs),
+    /// API tokens for the server: create (printed once, stored hashed) or revoke.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Upload a model version to a server (for CI).
+    Push(PushArgs),
 }
 
 /// The model to read, shared by every command that reads one.
@@ -435,6 +445,106 @@ pub(crate) fn parse_size(s: &str) -> Result<u64, String> {
     };
     n.checked_mul(factor)
         .ok_or_else(|| format!("`{s}` is too large"))
+}
+
+/// The store of `gambit serve` and `gambit token`.
+#[derive(Args, Clone)]
+pub(crate) struct DatabaseArg {
+    /// A SQLite file (created if missing) or a `postgres://` URL.
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "gambit.db",
+        env = "GAMBIT_DATABASE"
+    )]
+    pub database: String,
+}
+
+#[derive(Args, Clone)]
+pub(crate) struct ServeArgs {
+    /// The address to listen on.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:7878")]
+    pub listen: std::net::SocketAddr,
+    #[command(flatten)]
+    pub database: DatabaseArg,
+    /// The largest model accepted (suffixes KiB, MiB, GiB).
+    #[arg(long, value_name = "SIZE", default_value = "256MiB", value_parser = parse_size)]
+    pub max_size: u64,
+    /// Requests per second per token (twice as many in a burst).
+    #[arg(long, value_name = "N", default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..))]
+    pub rate_limit: u32,
+    /// An OpenAI-compatible endpoint (base URL) that translates questions the built-in
+    /// parser does not understand; its key is read from GAMBIT_LLM_KEY. Off by default.
+    #[arg(long, value_name = "URL", env = "GAMBIT_LLM_URL")]
+    pub llm_url: Option<String>,
+    /// The model name sent to --llm-url.
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "gpt-4o-mini",
+        env = "GAMBIT_LLM_MODEL"
+    )]
+    pub llm_model: String,
+}
+
+#[derive(Subcommand, Clone)]
+pub(crate) enum TokenCommand {
+    /// Create a token and print it (the only time it is shown).
+    Create {
+        #[command(flatten)]
+        database: DatabaseArg,
+        /// A name for the token (who or what uses it); unique.
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// Limit the token to this project.
+        #[arg(long, value_name = "PROJECT")]
+        project: Option<String>,
+    },
+    /// Revoke the token with this name.
+    Revoke {
+        #[command(flatten)]
+        database: DatabaseArg,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+/// What a token may do.
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub(crate) enum RoleArg {
+    /// Read projects, models, analyses; ask questions.
+    Viewer,
+    /// Also create projects, push models, record risk decisions.
+    Editor,
+    /// Also read the audit log.
+    Admin,
+}
+
+#[derive(Args, Clone)]
+pub(crate) struct PushArgs {
+    /// The model file (YAML or JSON; one file: the server refuses `include:`), or `-`.
+    pub model: PathBuf,
+    /// The server's base URL, e.g. https://gambit.example.com.
+    #[arg(long, value_name = "URL", env = "GAMBIT_SERVER")]
+    pub server: String,
+    #[arg(long, value_name = "PROJECT", env = "GAMBIT_PROJECT")]
+    pub project: String,
+    /// An editor token (better given as GAMBIT_TOKEN, which process listings do not show).
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "GAMBIT_TOKEN",
+        hide_env_values = true
+    )]
+    pub token: String,
+    /// The commit the model comes from.
+    #[arg(long, value_name = "SHA")]
+    pub revision: Option<String>,
+    /// Largest model sent (suffixes KiB, MiB, GiB).
+    #[arg(long, value_name = "SIZE", default_value = "256MiB", value_parser = parse_size)]
+    pub max_size: u64,
 }
 
 #[cfg(test)]

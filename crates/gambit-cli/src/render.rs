@@ -44,12 +44,7 @@ pub(crate) fn diagnostics_text(diags: &[Diagnostic], sources: &SourceMap, styled
 
 /// `{"diagnostics": [...], "errors": N, "warnings": N}`.
 pub(crate) fn diagnostics_json(diags: &[Diagnostic], sources: &SourceMap) -> serde_json::Value {
-    let errors = diags.iter().filter(|d| d.is_error()).count();
-    serde_json::json!({
-        "diagnostics": diags.iter().map(|d| d.to_json(sources)).collect::<Vec<_>>(),
-        "errors": errors,
-        "warnings": diags.len() - errors,
-    })
+    gambit_model::diagnostic::json_document(diags, sources)
 }
 
 /// Where text goes, for deciding whether to style it.

@@ -145,6 +145,18 @@ impl Diagnostic {
     }
 }
 
+/// `{"diagnostics": [...], "errors": N, "warnings": N}`: the document of
+/// `validate --format json` (without its `valid` and `model` keys) and of the server's
+/// 422 answers, so editors, CI and API clients read one shape.
+pub fn json_document(diags: &[Diagnostic], sources: &SourceMap) -> serde_json::Value {
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    serde_json::json!({
+        "diagnostics": diags.iter().map(|d| d.to_json(sources)).collect::<Vec<_>>(),
+        "errors": errors,
+        "warnings": diags.len() - errors,
+    })
+}
+
 /// Sorts diagnostics by file and position so output is stable, errors and warnings interleaved
 /// in source order as a reader walks the file.
 pub fn sort(diags: &mut [Diagnostic]) {

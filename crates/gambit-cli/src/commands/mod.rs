@@ -15,8 +15,11 @@ mod findings;
 mod import;
 mod init;
 mod paths;
+mod push;
 mod rules;
 mod schema;
+mod serve;
+mod token;
 mod tree;
 mod validate;
 
@@ -48,6 +51,9 @@ pub(crate) fn run(cli: Cli) -> CommandResult {
         Command::Findings(args) => findings::run(&args),
         Command::Discover(args) => discover::run(&args),
         Command::Drift(args) => drift::run(&args),
+        Command::Serve(args) => serve::run(&args),
+        Command::Token { command } => token::run(&command),
+        Command::Push(args) => push::run(&args),
     }
 }
 
@@ -69,8 +75,11 @@ mod tests {
         ("import.rs", include_str!("import.rs")),
         ("init.rs", include_str!("init.rs")),
         ("paths.rs", include_str!("paths.rs")),
+        ("push.rs", include_str!("push.rs")),
         ("rules.rs", include_str!("rules.rs")),
         ("schema.rs", include_str!("schema.rs")),
+        ("serve.rs", include_str!("serve.rs")),
+        ("token.rs", include_str!("token.rs")),
         ("tree.rs", include_str!("tree.rs")),
         ("validate.rs", include_str!("validate.rs")),
     ];

@@ -1,0 +1,679 @@
+//! The API against SQLite always, and against PostgreSQL when GAMBIT_TEST_POSTGRES is
+//! set: one scenario per backend, from a new project to decisions and the audit log.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{Harness, example, harness_on, postgres_url, sqlite, test_config};
+
+/// The JSON the CLI prints for these, computed with the same library calls.
+fn cli_documents(source: &str) -> (serde_json::Value, serde_json::Value) {
+    let loaded = gambit_model::load_str("m.yaml", source.into(), None, Default::default());
+    let model = loaded.model.unwrap();
+    let analysis = gambit_graph::Analysis::run(&model, &[]);
+    let exposure = analysis.exposure();
+    let mut out = Vec::new();
+    gambit_report::report::write_json(
+        &gambit_report::attack::ExposureDocument {
+            exposure: gambit_report::report::SortedKeys(&exposure),
+        },
+        &mut out,
+    )
+    .unwrap();
+    let exposure = serde_json::from_slice(&out).unwrap();
+    let mut out = Vec::new();
+    gambit_report::report::write_json(
+        &gambit_report::report::Sorted(&analysis.chokepoints()),
+        &mut out,
+    )
+    .unwrap();
+    (exposure, serde_json::from_slice(&out).unwrap())
+}
+
+async fn scenario(h: &Harness) {
+    // Who may do what.
+    assert_eq!(
+        h.call("GET", "/health", None, None).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        h.call("GET", "/api/projects", None, None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        h.call("GET", "/api/projects", Some("gambit_not-a-token"), None)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    let r = h
+        .post_json("/api/projects", &h.viewer, r#"{"name": "shop"}"#)
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+    let r = h
+        .post_json("/api/projects", &h.editor, r#"{"name": "shop"}"#)
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let r = h
+        .post_json("/api/projects", &h.editor, r#"{"name": "shop"}"#)
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    let r = h
+        .post_json(
+            "/api/projects",
+            &h.editor,
+            r#"{"name": "x", "owner": "me"}"#,
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::BAD_REQUEST,
+        "unknown keys are errors: {}",
+        r.text
+    );
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("owner")
+    );
+    let r = h
+        .post_json("/api/projects", &h.editor, r#"{"name": "../etc"}"#)
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = h
+        .get("/api/projects/shop/models/latest/threats", &h.viewer)
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "no model yet: {}", r.text);
+
+    // An invalid model: 422 with the diagnostics of `validate --format json`.
+    let broken = "gambit: 1\nname: broken\ncomponents:\n  web: {kind: web-app, zone: nowhere}\n";
+    let r = h.push("shop", broken).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let doc = r.json();
+    assert_eq!(doc["valid"], false);
+    let local = gambit_model::load_str("model.yaml", broken.into(), None, Default::default());
+    let expected = gambit_model::diagnostic::json_document(&local.diagnostics, &local.sources);
+    assert_eq!(doc["diagnostics"], expected["diagnostics"]);
+    assert!(doc["errors"].as_u64().unwrap() >= 1);
+
+    // Two versions.
+    let v1 = example("acme-shop.yaml");
+    let r = h
+        .call(
+            "POST",
+            "/api/projects/shop/models?revision=abc123",
+            Some(&h.editor),
+            Some(("text/yaml", &v1)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    assert_eq!(r.json()["version"], 1);
+    assert_eq!(r.json()["revision"], "abc123");
+    let r = h
+        .call(
+            "POST",
+            "/api/projects/shop/models",
+            Some(&h.viewer),
+            Some(("text/yaml", &v1)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "viewers do not push");
+    let v2 = v1.replace(
+        "public: true                    # reachable from the internet",
+        "public: false",
+    );
+    assert_ne!(v1, v2);
+    let r = h.push("shop", &v2).await;
+    assert_eq!(r.json()["version"], 2, "{}", r.text);
+
+    // The views are the CLI's documents.
+    let (exposure, chokepoints) = cli_documents(&v1);
+    let r = h
+        .get("/api/projects/shop/models/1/exposure", &h.viewer)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json(), exposure);
+    let r = h
+        .get("/api/projects/shop/models/1/chokepoints", &h.viewer)
+        .await;
+    assert_eq!(r.json(), chokepoints);
+    let threats = h
+        .get("/api/projects/shop/models/1/threats", &h.viewer)
+        .await
+        .json();
+    assert!(threats["threats"].as_array().unwrap().len() > 5);
+    let r = h
+        .get("/api/projects/shop/models/1/paths?k=1", &h.viewer)
+        .await;
+    assert!(
+        !r.json()["attack_paths"].as_array().unwrap().is_empty(),
+        "{}",
+        r.text
+    );
+    let r = h
+        .get(
+            "/api/projects/shop/models/latest/blast-radius?component=web",
+            &h.viewer,
+        )
+        .await;
+    assert_eq!(r.json()["from"], "web", "{}", r.text);
+    let r = h
+        .get(
+            "/api/projects/shop/models/1/blast-radius?component=webb",
+            &h.viewer,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text.contains("did you mean `web`"), "{}", r.text);
+    let r = h.get("/api/projects/shop/models/1/threts", &h.viewer).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.text.contains("did you mean `threats`"), "{}", r.text);
+    let r = h
+        .get("/api/projects/shop/models/0/threats", &h.viewer)
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = h
+        .get("/api/projects/shop/models/9/threats", &h.viewer)
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = h.get("/api/projects/shop/models/1/source", &h.viewer).await;
+    assert_eq!(r.text, v1, "the stored source is the pushed text");
+    let r = h
+        .get("/api/projects/shop/models/1/diagram", &h.viewer)
+        .await;
+    let diagram = r.json();
+    assert!(diagram["svg"].as_str().unwrap().contains("data-id=\"web\""));
+    assert!(!diagram["paths"].as_array().unwrap().is_empty());
+
+    // Diff and trend.
+    let d = h
+        .get("/api/projects/shop/diff?from=1&to=latest", &h.viewer)
+        .await
+        .json();
+    let old = gambit_model::load_str("a", v1.clone(), None, Default::default())
+        .model
+        .unwrap();
+    let new = gambit_model::load_str("b", v2.clone(), None, Default::default())
+        .model
+        .unwrap();
+    let report = |m: &gambit_model::Model| {
+        let opts = gambit_rules::Options::new(gambit_rules::today_utc());
+        gambit_report::assemble::report(m, gambit_rules::analyze(m, &opts), &[])
+    };
+    let expected =
+        serde_json::to_value(gambit_report::diff::diff(&report(&old), &report(&new))).unwrap();
+    assert_eq!(d, expected, "the JSON of gambit diff");
+    let trend = h.get("/api/projects/shop/trend", &h.viewer).await.json();
+    let versions = trend["versions"].as_array().unwrap();
+    assert_eq!(versions.len(), 2);
+    assert_eq!(versions[0]["revision"], "abc123");
+    assert!(versions[0]["open_threats"]["critical"].is_number());
+
+    // Questions.
+    let r = h
+        .post_json(
+            "/api/projects/shop/ask",
+            &h.viewer,
+            r#"{"question": "What is the blast radius of web?"}"#,
+        )
+        .await;
+    let a = r.json();
+    assert_eq!(
+        a["query"],
+        serde_json::json!({"kind": "blast-radius", "component": "web"}),
+        "{}",
+        r.text
+    );
+    assert!(
+        a["answer"]
+            .as_str()
+            .unwrap()
+            .starts_with("Code execution on web reaches")
+    );
+    let r = h
+        .post_json(
+            "/api/projects/shop/ask",
+            &h.viewer,
+            r#"{"question": "How can an attacker reach card-tokens?", "version": "1"}"#,
+        )
+        .await;
+    assert_eq!(r.json()["query"]["kind"], "paths", "{}", r.text);
+    let r = h
+        .post_json(
+            "/api/projects/shop/ask",
+            &h.viewer,
+            r#"{"question": "What changed since the last version?"}"#,
+        )
+        .await;
+    assert_eq!(
+        r.json()["result"],
+        expected,
+        "changes are the diff with the version before"
+    );
+    let r = h
+        .post_json(
+            "/api/projects/shop/ask",
+            &h.viewer,
+            r#"{"question": "blast radius of webb"}"#,
+        )
+        .await;
+    assert!(r.json()["query"].is_null());
+    assert!(
+        r.json()["answer"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `web`"),
+        "{}",
+        r.text
+    );
+
+    // Decisions: recorded, applied, exported, audited.
+    let threat = threats["threats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["open"] == true)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let body = serde_json::json!({"threat": threat, "status": "accepted", "justification": "Behind the VPN until Q3.", "expires": "2099-12-31"}).to_string();
+    let r = h
+        .post_json("/api/projects/shop/decisions", &h.viewer, &body)
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = h
+        .post_json("/api/projects/shop/decisions", &h.editor, &body)
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let r = h
+        .post_json(
+            "/api/projects/shop/decisions",
+            &h.editor,
+            r#"{"threat": "nope@x", "status": "mitigated"}"#,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = h
+        .post_json(
+            "/api/projects/shop/decisions",
+            &h.editor,
+            &format!(r#"{{"threat": "{threat}", "status": "accepted"}}"#),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::BAD_REQUEST,
+        "an acceptance needs a justification and expiry"
+    );
+    let after = h
+        .get("/api/projects/shop/models/latest/threats", &h.viewer)
+        .await
+        .json();
+    let decided = after["threats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == threat.as_str())
+        .unwrap();
+    assert_eq!(decided["status"], "accepted");
+    assert_eq!(decided["open"], false);
+    let risks = h.get("/api/projects/shop/risks", &h.viewer).await;
+    assert!(risks.content_type.starts_with("text/yaml"));
+    assert!(
+        risks.text.contains(&format!("threat: \"{threat}\"")),
+        "{}",
+        risks.text
+    );
+    assert_eq!(
+        h.get("/api/audit", &h.editor).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let audit = h.get("/api/audit", &h.admin).await.json();
+    let actions: Vec<&str> = audit["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions[0], "risk-decision");
+    assert!(
+        actions.contains(&"model-pushed") && actions.contains(&"project-created"),
+        "{actions:?}"
+    );
+    assert_eq!(audit["entries"][0]["actor"], "editor");
+}
+
+#[tokio::test]
+async fn the_api_on_sqlite() {
+    scenario(&sqlite().await).await;
+}
+
+#[tokio::test]
+async fn the_api_on_postgres() {
+    let Some(url) = postgres_url() else { return };
+    scenario(&harness_on(&url, test_config()).await).await;
+}
+
+#[tokio::test]
+async fn the_audit_log_and_decisions_cannot_be_rewritten() {
+    let h = sqlite().await;
+    h.post_json("/api/projects", &h.editor, r#"{"name": "p"}"#)
+        .await;
+    let gambit_server::Store::Sqlite(pool) = &h.store else {
+        unreachable!()
+    };
+    sqlx::query(
+        "INSERT INTO decisions (project_id, threat, status, decided_by, decided_at) \
+         SELECT id, 't@x', 'mitigated', 'me', 'now' FROM projects",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+    for sql in [
+        "UPDATE audit SET actor = 'someone else'",
+        "DELETE FROM audit",
+        "UPDATE decisions SET status = 'open'",
+        "DELETE FROM decisions",
+    ] {
+        let e = sqlx::query(sql).execute(pool).await.unwrap_err();
+        assert!(e.to_string().contains("append-only"), "{sql}: {e}");
+    }
+}
+
+#[tokio::test]
+async fn every_response_has_a_strict_policy_and_the_ui_needs_no_token() {
+    let h = sqlite().await;
+    for path in ["/", "/ui/app.js", "/ui/app.css", "/openapi.json", "/health"] {
+        let r = h.call("GET", path, None, None).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        let csp = r.csp.unwrap();
+        assert!(
+            csp.contains("default-src 'none'") && csp.contains("script-src 'self'"),
+            "{csp}"
+        );
+        assert!(!csp.contains("unsafe"), "{csp}");
+    }
+    let page = h.call("GET", "/", None, None).await.text;
+    for banned in ["http://", "https://", "<script>", "style="] {
+        assert!(!page.contains(banned), "the page has {banned}");
+    }
+    let script = h.call("GET", "/ui/app.js", None, None).await.text;
+    let script = script.replace("\"http://www.w3.org/2000/svg\"", "");
+    assert!(!script.contains("http"), "no third-party requests");
+    assert_eq!(
+        h.call("GET", "/ui/other.js", None, None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        h.call("GET", "/nothing", None, None).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn bodies_are_capped() {
+    let h = harness_on(
+        "sqlite",
+        gambit_server::Config {
+            max_model_size: 1000,
+            ..test_config()
+        },
+    )
+    .await;
+    h.post_json("/api/projects", &h.editor, r#"{"name": "p"}"#)
+        .await;
+    let big = format!("gambit: 1\nname: big\ndescription: {}\n", "x".repeat(2000));
+    let r = h.push("p", &big).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.text);
+    let question = format!(r#"{{"question": "{}"}}"#, "x".repeat(100_000));
+    let r = h
+        .post_json("/api/projects/p/ask", &h.viewer, &question)
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let r = h
+        .call(
+            "POST",
+            "/api/projects/p/models",
+            Some(&h.editor),
+            Some(("text/yaml", "gambit: 1\nname: \u{0}")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+}
+
+#[tokio::test]
+async fn a_model_cannot_include_the_servers_files() {
+    let h = sqlite().await;
+    h.post_json("/api/projects", &h.editor, r#"{"name": "p"}"#)
+        .await;
+    for target in ["/etc/passwd", "../../../../etc/hostname", "Cargo.toml"] {
+        let model = format!("gambit: 1\nname: sneaky\ninclude: [\"{target}\"]\n");
+        let r = h.push("p", &model).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{target}: {}",
+            r.text
+        );
+        assert!(!r.text.contains("root:"), "{}", r.text);
+    }
+}
+
+#[tokio::test]
+async fn tokens_are_rate_limited_and_revocable() {
+    let h = harness_on(
+        "sqlite",
+        gambit_server::Config {
+            rate_limit: 2,
+            ..test_config()
+        },
+    )
+    .await;
+    let mut statuses = Vec::new();
+    // A burst of 4, then 2 a second: 20 requests meet the limit unless they take 8 s.
+    for _ in 0..20 {
+        statuses.push(h.get("/api/projects", &h.viewer).await.status);
+    }
+    assert_eq!(statuses[0], StatusCode::OK);
+    assert!(
+        statuses.contains(&StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+    assert_eq!(
+        h.get("/api/projects", &h.admin).await.status,
+        StatusCode::OK,
+        "per token"
+    );
+    assert!(h.store.revoke_token("admin").await.unwrap());
+    assert_eq!(
+        h.get("/api/projects", &h.admin).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert!(
+        !h.store.revoke_token("admin").await.unwrap(),
+        "already revoked"
+    );
+}
+
+#[tokio::test]
+async fn a_project_token_stays_in_its_project() {
+    let h = sqlite().await;
+    for name in ["mine", "theirs"] {
+        h.post_json(
+            "/api/projects",
+            &h.editor,
+            &format!(r#"{{"name": "{name}"}}"#),
+        )
+        .await;
+    }
+    let token = gambit_server::auth::new_token().unwrap();
+    h.store
+        .create_token(
+            "ci-mine",
+            gambit_server::Role::Editor,
+            Some("mine"),
+            &gambit_server::auth::hash_token(&token),
+        )
+        .await
+        .unwrap();
+    let listed = h.get("/api/projects", &token).await.json();
+    let names: Vec<&str> = listed["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["mine"]);
+    let model = example("acme-shop.yaml");
+    let push = |p: &str| format!("/api/projects/{p}/models");
+    let r = h
+        .call(
+            "POST",
+            &push("mine"),
+            Some(&token),
+            Some(("text/yaml", &model)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let r = h
+        .call(
+            "POST",
+            &push("theirs"),
+            Some(&token),
+            Some(("text/yaml", &model)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn extractor_errors_are_json_too() {
+    let h = sqlite().await;
+    let r = h.get("/api/audit?limit=many", &h.admin).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("limit"),
+        "{}",
+        r.text
+    );
+    let r = h.get("/api/audit?colour=red", &h.admin).await;
+    assert_eq!(
+        r.status,
+        StatusCode::BAD_REQUEST,
+        "unknown query keys are errors"
+    );
+    let r = h
+        .call("DELETE", "/api/projects", Some(&h.admin), None)
+        .await;
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(
+        r.json()["error"]["code"],
+        "method-not-allowed",
+        "{}",
+        r.text
+    );
+}
+
+/// A local stand-in for an OpenAI-compatible service: answers every chat completion
+/// with `reply` as the message, and keeps the request bodies it was sent.
+async fn stub_llm(reply: &'static str) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use axum::routing::post;
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let kept = seen.clone();
+    let app = axum::Router::new().route(
+        "/v1/chat/completions",
+        post(move |body: String| {
+            let kept = kept.clone();
+            async move {
+                kept.lock().unwrap().push(body);
+                serde_json::json!({"choices": [{"message": {"role": "assistant", "content": reply}}]}).to_string()
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/v1", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, seen)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_optional_llm_translates_what_the_parser_misses_and_sees_only_names() {
+    let (url, seen) = stub_llm(r#"{"kind": "paths", "asset": "card-tokens"}"#).await;
+    let config = gambit_server::Config {
+        llm: Some(gambit_server::LlmConfig {
+            url,
+            key: Some("sk-test".into()),
+            model: "stub".into(),
+        }),
+        ..test_config()
+    };
+    let h = harness_on("sqlite", config).await;
+    h.post_json("/api/projects", &h.editor, r#"{"name": "p"}"#)
+        .await;
+    h.push("p", &example("acme-shop.yaml")).await;
+    let r = h
+        .post_json(
+            "/api/projects/p/ask",
+            &h.viewer,
+            r#"{"question": "Could the payment tokens leak?"}"#,
+        )
+        .await;
+    let a = r.json();
+    assert_eq!(
+        a["query"],
+        serde_json::json!({"kind": "paths", "asset": "card-tokens"}),
+        "{}",
+        r.text
+    );
+    assert!(a["result"]["attack_paths"].is_array());
+    let sent = seen.lock().unwrap().clone();
+    assert_eq!(sent.len(), 1);
+    assert!(sent[0].contains("Could the payment tokens leak?") && sent[0].contains("card-tokens"));
+    for private in [
+        "Web shop with a payment API",
+        "CVE-2021-23017",
+        "postgres",
+        "restricted",
+    ] {
+        assert!(!sent[0].contains(private), "the service saw `{private}`");
+    }
+    // A question the parser understands never leaves the server.
+    h.post_json(
+        "/api/projects/p/ask",
+        &h.viewer,
+        r#"{"question": "Which assets are exposed?"}"#,
+    )
+    .await;
+    assert_eq!(seen.lock().unwrap().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_llm_reply_naming_nothing_of_the_model_is_not_understood() {
+    let (url, _) = stub_llm(r#"{"kind": "blast-radius", "component": "mainframe"}"#).await;
+    let config = gambit_server::Config {
+        llm: Some(gambit_server::LlmConfig {
+            url,
+            key: None,
+            model: "stub".into(),
+        }),
+        ..test_config()
+    };
+    let h = harness_on("sqlite", config).await;
+    h.post_json("/api/projects", &h.editor, r#"{"name": "p"}"#)
+        .await;
+    h.push("p", &example("acme-shop.yaml")).await;
+    let r = h
+        .post_json(
+            "/api/projects/p/ask",
+            &h.viewer,
+            r#"{"question": "Is the mainframe at risk?"}"#,
+        )
+        .await;
+    assert!(r.json()["query"].is_null(), "{}", r.text);
+    assert!(!r.json()["suggestions"].as_array().unwrap().is_empty());
+}
