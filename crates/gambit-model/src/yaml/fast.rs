@@ -279,9 +279,16 @@ impl<'a> Reader<'a> {
                 Some(_) => return None,
             }
         }
-        // The full parser starts a sequence at the key's column at its first item.
+        // The full parser starts a sequence at the key's column at its first item when
+        // that item is on the line of its `-`; other cases are left to it.
         let start = match items.first() {
-            Some(first) if indentless => first.span.start as usize,
+            Some(first) if indentless => {
+                let first = first.span.start as usize;
+                if first > self.line_end(dash) {
+                    return None;
+                }
+                first
+            }
             _ => dash,
         };
         let end = items.last().map_or(0, |v| v.span.end as usize);
@@ -753,6 +760,7 @@ mod tests {
             "",
             "a: b\n c: d\n",
             "a: {b: c,\nd: e}\n",
+            "a:\n- \n    - x\n",
         ] {
             assert!(parse(text, FileId(0)).is_none(), "took {text:?}");
         }
