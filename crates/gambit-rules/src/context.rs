@@ -70,6 +70,8 @@ const OFF_THE_SHELF_KINDS: &[ComponentKind] = &[
     ComponentKind::Firewall,
     ComponentKind::EmailServer,
     ComponentKind::Saas,
+    // A jump host runs sshd or RDP for people, not application code of ours.
+    ComponentKind::Bastion,
 ];
 
 pub struct Context<'m> {
@@ -266,7 +268,7 @@ impl<'m> Context<'m> {
 
     /// A product whose code we do not write: managed, or a kind that is always bought
     /// or deployed as is (identity providers, monitoring, logging, secret stores,
-    /// brokers, registries, CI, forwarding components, datastores replicating to each
+    /// brokers, registries, CI, jump hosts, forwarding components, datastores replicating to each
     /// other). Injection rules ask about code we write, so they skip these.
     pub fn off_the_shelf(&self, c: &Component) -> bool {
         c.managed || c.is_forwarding() || c.is_datastore() || c.kind.is_any(OFF_THE_SHELF_KINDS)
