@@ -62,8 +62,8 @@ type ApiResult = Result<Response, ApiError>;
 /// Bodies other than models: projects, decisions, questions.
 pub const SMALL_BODY: usize = 64 * 1024;
 
-/// The whole application: API routes behind the token check, the UI and `/health` and
-/// `/openapi.json` open, and the layers every request passes.
+/// The whole application: API routes and `/openapi.json` behind the token check, the UI
+/// and `/health` open, and the layers every request passes.
 pub fn router(state: Arc<AppState>) -> Router {
     let model_limit = usize::try_from(state.config.max_model_size).unwrap_or(usize::MAX);
     let api = Router::new()
@@ -89,10 +89,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .route("/api/projects/{project}/risks", get(risks))
         .route("/api/audit", get(audit))
+        .route("/openapi.json", get(openapi::serve))
         .route_layer(middleware::from_fn_with_state(state.clone(), authenticate));
     let open = Router::new()
         .route("/health", get(health))
-        .route("/openapi.json", get(openapi::serve))
         .merge(ui::routes());
     let timeout = Duration::from_secs(state.config.request_timeout_secs);
     open.merge(api)
@@ -340,8 +340,11 @@ async fn push_model(
     let source = gambit_model::read_limited(body.as_ref(), file, max)
         .map_err(|d| ApiError::InvalidModel(invalid_document(&d)))?;
     let stored = source.clone();
+    // The project's decisions apply, so the version's trend point counts what was open
+    // when it was pushed.
+    let decisions = state.store.decisions(project_id).await?;
     let checked = analyze(&state, move |jail| {
-        analysis::check(file, source, jail, max, &[])
+        analysis::check(file, source, jail, max, &decisions)
     })
     .await?;
     let analyzed = match checked {
@@ -597,8 +600,24 @@ async fn trend(
 ) -> ApiResult {
     let project_id = project(&state, &caller, Role::Viewer, &name).await?;
     let points = state.store.trend(project_id).await?;
+    // Each point is history: the version as analysed when pushed. Decisions recorded
+    // since, and acceptances that have expired, show in `current`: the latest version
+    // analysed today.
+    let current = match points.last() {
+        Some(_) => {
+            let (version, analyzed) =
+                analyzed_version(&state, project_id, &name, Selector::Latest).await?;
+            let summary = &analyzed.report.summary;
+            serde_json::json!({
+                "version": version.version,
+                "open_threats": summary.open_threats,
+                "crown_jewels_exposed": summary.crown_jewels_exposed,
+            })
+        }
+        None => serde_json::Value::Null,
+    };
     Ok(json(
-        &serde_json::json!({"project": name, "versions": points}),
+        &serde_json::json!({"project": name, "versions": points, "current": current}),
     ))
 }
 

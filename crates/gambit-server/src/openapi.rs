@@ -42,8 +42,8 @@ pub const OPERATIONS: &[Operation] = &[
     Operation {
         method: "get",
         path: "/openapi.json",
-        summary: "This document (no token needed)",
-        role: None,
+        summary: "This document",
+        role: Some("viewer"),
         query: &[],
         body: Body::None,
         answers: ("200", JSON),
@@ -130,7 +130,7 @@ pub const OPERATIONS: &[Operation] = &[
     Operation {
         method: "get",
         path: "/api/projects/{project}/trend",
-        summary: "Open threats by severity and exposed crown jewels per version, as analysed when pushed",
+        summary: "Open threats by severity and exposed crown jewels per version, as analysed when pushed (`versions`), and for the latest version analysed now, with the decisions recorded since (`current`, null before the first push)",
         role: Some("viewer"),
         query: &[],
         body: Body::None,

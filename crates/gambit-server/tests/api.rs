@@ -46,6 +46,14 @@ async fn scenario(h: &Harness) {
             .status,
         StatusCode::UNAUTHORIZED
     );
+    // The API's own description is part of the API: a token is needed for it too.
+    assert_eq!(
+        h.call("GET", "/openapi.json", None, None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let doc = h.call("GET", "/openapi.json", Some(&h.viewer), None).await;
+    assert_eq!(doc.status, StatusCode::OK);
+    assert_eq!(doc.json()["openapi"], "3.1.0");
     let r = h
         .post_json("/api/projects", &h.viewer, r#"{"name": "shop"}"#)
         .await;
@@ -343,6 +351,32 @@ async fn scenario(h: &Harness) {
         "{actions:?}"
     );
     assert_eq!(audit["entries"][0]["actor"], "editor");
+
+    // The trend keeps each version's figures as pushed, and says where the latest
+    // version stands now, with the decision recorded since.
+    let open_now = after["threats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["open"] == true)
+        .count() as u64;
+    let total = |counts: &serde_json::Value| -> u64 {
+        counts
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|n| n.as_u64().unwrap())
+            .sum()
+    };
+    let trend = h.get("/api/projects/shop/trend", &h.viewer).await.json();
+    assert_eq!(total(&trend["versions"][1]["open_threats"]), open_now + 1);
+    assert_eq!(trend["current"]["version"], 2);
+    assert_eq!(total(&trend["current"]["open_threats"]), open_now);
+    // A version pushed after a decision is analysed with it.
+    assert_eq!(h.push("shop", &v2).await.status, StatusCode::CREATED);
+    let trend = h.get("/api/projects/shop/trend", &h.viewer).await.json();
+    assert_eq!(total(&trend["versions"][2]["open_threats"]), open_now);
+    assert_eq!(trend["current"]["version"], 3);
 }
 
 #[tokio::test]
@@ -385,7 +419,7 @@ async fn the_audit_log_and_decisions_cannot_be_rewritten() {
 #[tokio::test]
 async fn every_response_has_a_strict_policy_and_the_ui_needs_no_token() {
     let h = sqlite().await;
-    for path in ["/", "/ui/app.js", "/ui/app.css", "/openapi.json", "/health"] {
+    for path in ["/", "/ui/app.js", "/ui/app.css", "/health"] {
         let r = h.call("GET", path, None, None).await;
         assert_eq!(r.status, StatusCode::OK, "{path}");
         let csp = r.csp.unwrap();
