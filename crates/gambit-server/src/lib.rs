@@ -14,6 +14,7 @@ pub mod analysis;
 pub mod api;
 pub mod ask;
 pub mod auth;
+pub mod bundle;
 pub mod client;
 pub mod error;
 pub mod openapi;
