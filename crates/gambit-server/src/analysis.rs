@@ -9,9 +9,10 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use gambit_model::vocab::{RiskStatus, Vocab};
-use gambit_model::{Diagnostic, LoadOptions, Model, RiskDecision, SourceMap};
+use gambit_model::{Diagnostic, LoadOptions, Loaded, Model, RiskDecision, SourceMap};
 use gambit_report::Report;
 
+use crate::bundle::{self, Bundle};
 use crate::store::DecisionRow;
 
 /// A valid model with its report.
@@ -43,7 +44,34 @@ pub fn check(
         max_size,
         include_root: Some(jail.to_path_buf()),
     };
-    let mut loaded = gambit_model::load_str(name, source, Some(jail), options);
+    analyse(
+        gambit_model::load_str(name, source, Some(jail), options),
+        decisions,
+    )
+}
+
+/// Loads a model pushed as a bundle of files, from memory: `include:` names only the
+/// bundle's files, and a file the model does not include makes the bundle invalid (what
+/// is stored is what was analysed). Otherwise as [`check`].
+pub fn check_bundle(bundle: Bundle, max_size: u64, decisions: &[DecisionRow]) -> Checked {
+    let options = LoadOptions {
+        max_size,
+        include_root: None,
+    };
+    let paths: Vec<String> = bundle.files.keys().cloned().collect();
+    let mut loaded = gambit_model::load_files(&bundle.entry, bundle.files, options);
+    if loaded.errors() == 0 {
+        let unused = bundle::unused(&paths, &loaded.sources);
+        if !unused.is_empty() {
+            loaded.model = None;
+            loaded.diagnostics.extend(unused);
+        }
+    }
+    analyse(loaded, decisions)
+}
+
+/// The analysis of a load, or its diagnostics.
+fn analyse(mut loaded: Loaded, decisions: &[DecisionRow]) -> Checked {
     let Some(mut model) = loaded.model.take() else {
         return Checked::Invalid(invalid(&mut loaded.diagnostics, &loaded.sources));
     };
@@ -66,7 +94,8 @@ pub fn check(
     }))
 }
 
-fn invalid(diags: &mut [Diagnostic], sources: &SourceMap) -> serde_json::Value {
+/// The 422 document: the diagnostics of `validate --format json`, with `"valid": false`.
+pub(crate) fn invalid(diags: &mut [Diagnostic], sources: &SourceMap) -> serde_json::Value {
     gambit_model::diagnostic::sort(diags);
     let mut doc = gambit_model::diagnostic::json_document(diags, sources);
     doc["valid"] = false.into();

@@ -26,6 +26,7 @@ use gambit_report::report::{Sorted, SortedKeys};
 use crate::analysis::{self, Analyzed, Cache, CacheKey, Checked};
 use crate::ask;
 use crate::auth::{self, Caller, RateLimiter, Role};
+use crate::bundle::{self, Bundle};
 use crate::error::ApiError;
 use crate::store::{NewDecision, NewVersion, Selector, Store, Version};
 use crate::{Config, openapi, ui};
@@ -327,23 +328,44 @@ async fn push_model(
             "`revision` is 1 to 100 printable characters (a git commit id, a tag)".into(),
         ));
     }
-    let json_body = headers
+    let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    let file = if json_body {
-        "model.json"
-    } else {
-        "model.yaml"
-    };
+        .unwrap_or_default();
     let max = state.config.max_model_size;
-    let source = gambit_model::read_limited(body.as_ref(), file, max)
-        .map_err(|d| ApiError::InvalidModel(invalid_document(&d)))?;
-    let stored = source.clone();
-    let checked = analyze(&state, move |jail| {
-        analysis::check(file, source, jail, max, &[])
-    })
-    .await?;
+    let is_bundle = is_bundle(content_type);
+    let (checked, stored) = if is_bundle {
+        // Reading the document and writing its canonical form are CPU work on up to
+        // --max-size bytes: both run with the analysis, off the async workers.
+        analyze(&state, move |_| {
+            let bundle = Bundle::parse(&body, max).map_err(|mut diags| {
+                analysis::invalid(&mut diags, &gambit_model::SourceMap::default())
+            })?;
+            drop(body);
+            let checked = analysis::check_bundle(bundle, max, &[]);
+            let stored = match &checked {
+                Checked::Valid(a) => bundle::from_sources(&a.sources),
+                Checked::Invalid(_) => String::new(),
+            };
+            Ok((checked, stored))
+        })
+        .await?
+        .map_err(ApiError::InvalidModel)?
+    } else {
+        let file = if content_type.starts_with("application/json") {
+            "model.json"
+        } else {
+            "model.yaml"
+        };
+        let source = gambit_model::read_limited(body.as_ref(), file, max)
+            .map_err(|d| ApiError::InvalidModel(invalid_document(&d)))?;
+        let stored = source.clone();
+        let checked = analyze(&state, move |jail| {
+            analysis::check(file, source, jail, max, &[])
+        })
+        .await?;
+        (checked, stored)
+    };
     let analyzed = match checked {
         Checked::Valid(a) => a,
         Checked::Invalid(doc) => return Err(ApiError::InvalidModel(doc)),
@@ -364,6 +386,7 @@ async fn push_model(
             &NewVersion {
                 revision: query.revision.as_deref(),
                 source: &stored,
+                bundle: is_bundle,
                 report_json: &report_json,
                 open: summary.open_threats,
                 crown_jewels_exposed: summary.crown_jewels_exposed,
@@ -375,9 +398,27 @@ async fn push_model(
         "project": name,
         "version": version,
         "revision": query.revision,
+        "files": file_names(&analyzed),
         "summary": serde_json::to_value(summary).map_err(|e| ApiError::Internal(e.to_string()))?,
     });
     Ok((StatusCode::CREATED, json(&body)).into_response())
+}
+
+/// Whether a body's content type is the bundle's (parameters such as a charset aside).
+fn is_bundle(content_type: &str) -> bool {
+    content_type
+        .split(';')
+        .next()
+        .is_some_and(|media| media.trim().eq_ignore_ascii_case(bundle::MEDIA_TYPE))
+}
+
+/// The model's files, the entry first, in the order the loader read them.
+fn file_names(analyzed: &Analyzed) -> Vec<&str> {
+    analyzed
+        .sources
+        .files()
+        .map(|(_, f)| f.name.as_str())
+        .collect()
 }
 
 /// A diagnostic with no position (the body is too large or not UTF-8) as the
@@ -450,8 +491,18 @@ pub(crate) async fn analyzed_version(
     }
     let source = version.source.clone();
     let max = state.config.max_model_size;
+    let bundle = version.bundle;
     let checked = analyze(state, move |jail| {
-        analysis::check("model.yaml", source, jail, max, &decisions)
+        if !bundle {
+            return analysis::check("model.yaml", source, jail, max, &decisions);
+        }
+        match Bundle::parse(source.as_bytes(), max) {
+            Ok(files) => analysis::check_bundle(files, max, &decisions),
+            Err(mut diags) => Checked::Invalid(analysis::invalid(
+                &mut diags,
+                &gambit_model::SourceMap::default(),
+            )),
+        }
     })
     .await?;
     let analyzed = match checked {
@@ -476,6 +527,7 @@ async fn version_info(
     Ok(json(&serde_json::json!({
         "project": name,
         "version": version,
+        "files": file_names(&analyzed),
         "model": serde_json::to_value(&report.model).map_err(|e| ApiError::Internal(e.to_string()))?,
         "summary": serde_json::to_value(&report.summary).map_err(|e| ApiError::Internal(e.to_string()))?,
     })))
@@ -519,11 +571,13 @@ async fn version_view(
     let (version, analyzed) =
         analyzed_version(&state, project_id, &name, selector(&version)?).await?;
     if view == "source" {
-        return Ok((
-            [(header::CONTENT_TYPE, "text/yaml; charset=utf-8")],
-            version.source,
-        )
-            .into_response());
+        // A bundle's source is its canonical document, which can be pushed again as is.
+        let media = if version.bundle {
+            bundle::MEDIA_TYPE
+        } else {
+            "text/yaml; charset=utf-8"
+        };
+        return Ok(([(header::CONTENT_TYPE, media)], version.source).into_response());
     }
     analyze(&state, move |_| render_view(&analyzed, &view, &query)).await?
 }
