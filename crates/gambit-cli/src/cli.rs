@@ -524,7 +524,8 @@ pub(crate) enum RoleArg {
 
 #[derive(Args, Clone)]
 pub(crate) struct PushArgs {
-    /// The model file (YAML or JSON; one file: the server refuses `include:`), or `-`.
+    /// The model file (YAML or JSON), sent with every file it includes; or `-` for one file
+    /// on standard input.
     pub model: PathBuf,
     /// The server's base URL, e.g. https://gambit.example.com.
     #[arg(long, value_name = "URL", env = "GAMBIT_SERVER")]
@@ -542,9 +543,13 @@ pub(crate) struct PushArgs {
     /// The commit the model comes from.
     #[arg(long, value_name = "SHA")]
     pub revision: Option<String>,
-    /// Largest model sent (suffixes KiB, MiB, GiB).
+    /// Largest model sent, all included files together (suffixes KiB, MiB, GiB).
     #[arg(long, value_name = "SIZE", default_value = "256MiB", value_parser = parse_size)]
     pub max_size: u64,
+    /// Folder that included files must be inside, and the root of the paths sent
+    /// (default: the model's own folder).
+    #[arg(long, value_name = "DIR")]
+    pub include_root: Option<PathBuf>,
 }
 
 #[cfg(test)]

@@ -225,6 +225,64 @@ fn push_then_the_api_answers_what_the_cli_answers() {
 }
 
 #[test]
+fn push_sends_a_model_split_over_files_and_the_api_answers_what_analyze_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("gambit.db").display().to_string();
+    let ci = token(&db, "ci", "editor");
+    let server = Server::start(&db);
+    let (status, _) = post(
+        &format!("{}/api/projects", server.url),
+        &ci,
+        r#"{"name": "clinic"}"#,
+    );
+    assert_eq!(status, 201);
+    let model = root().join("examples/multi-file/main.yaml");
+    let out = push_as_the_template_does(&server, "clinic", &ci, &model);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let answer = json(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        answer["files"],
+        serde_json::json!(["main.yaml", "zones.yaml", "identities.yaml"])
+    );
+    let model = model.display().to_string();
+    let report = cli_json(&["analyze", model.as_str(), "--format", "json"]);
+    let version = format!("{}/api/projects/clinic/models/latest", server.url);
+    let (_, threats) = get(&format!("{version}/threats"), &ci);
+    assert_eq!(json(&threats)["threats"], report["threats"]);
+    let (_, info) = get(&version, &ci);
+    assert_eq!(json(&info)["model"]["digest"], report["model"]["digest"]);
+
+    // A missing include: the server names it where it is included, push exits 2.
+    let broken = dir.path().join("model.yaml");
+    std::fs::write(
+        &broken,
+        "gambit: 1\nname: Broken\ninclude: [zones.yaml, gone.yaml]\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("zones.yaml"), "zones: {z: {}}\n").unwrap();
+    let out = push_as_the_template_does(&server, "clinic", &ci, &broken);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let doc = json(stderr.lines().next().unwrap_or_default());
+    let d = &doc["diagnostics"][0];
+    assert_eq!(d["code"], "unreadable-file", "{stderr}");
+    assert!(d["message"].as_str().unwrap().contains("gone.yaml"), "{d}");
+    assert_eq!(
+        (
+            &d["location"]["file"],
+            &d["location"]["line"],
+            &d["location"]["column"]
+        ),
+        (&"model.yaml".into(), &3.into(), &23.into()),
+        "{d}"
+    );
+}
+
+#[test]
 fn two_servers_on_one_postgres_see_each_others_writes() {
     let url = match std::env::var("GAMBIT_TEST_POSTGRES") {
         Ok(url) if !url.is_empty() => url,

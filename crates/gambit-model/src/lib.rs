@@ -4,9 +4,10 @@
 //! text --yaml--> node tree --decode--> ast::ModelFile (per file) --resolve--> Model
 //! ```
 //!
-//! [`load_path`] and [`load_str`] are the entry points. They never panic on any input and
-//! return every [`Diagnostic`] found, with the [`Model`] when there is no error. The crate
-//! does no I/O beyond reading the model's files.
+//! [`load_path`], [`load_str`] and [`load_files`] (a model's files held in memory) are
+//! the entry points. They never panic on any input and return every [`Diagnostic`]
+//! found, with the [`Model`] when there is no error. The crate does no I/O beyond reading
+//! the model's files.
 
 pub mod ast;
 pub mod cvss;
@@ -21,7 +22,9 @@ pub mod vocab;
 mod yaml;
 
 pub use diagnostic::{Diagnostic, Severity};
-pub use load::{DEFAULT_MAX_SIZE, LoadOptions, Loaded, load_path, load_str, read_limited};
+pub use load::{
+    DEFAULT_MAX_SIZE, LoadOptions, Loaded, load_files, load_path, load_str, read_limited,
+};
 pub use model::*;
 pub use source::{FileId, SourceFile, SourceMap, Span};
 

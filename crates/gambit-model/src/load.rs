@@ -1,6 +1,6 @@
 //! Reading model files: size limits, UTF-8, `include:`, and the digest.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -85,6 +85,72 @@ pub fn load_str(name: &str, text: String, base_dir: Option<&Path>, options: Load
     loader.finish()
 }
 
+/// Loads a model from files held in memory (an uploaded bundle), never touching the disk.
+/// `files` maps each file's path (relative, folders separated by `/`) to its text, and
+/// `entry` names the model's top file. An `include:` is resolved against the including
+/// file's path lexically (`.` and empty segments dropped, `..` taking a folder off) and
+/// must name one of `files`: an absolute path, or one that climbs above the files' root,
+/// is `include-outside-root`; a path that is not among them (or spelt with `\`) is
+/// `unreadable-file`. Files are named by their path (as [`load_path`] names them when run
+/// in the entry's folder) and read in the same order as it reads them from disk, so the
+/// same files give the same model and digest. `options.include_root` is not used. Files
+/// no include reaches are not read: `sources` holds exactly the files of the model.
+pub fn load_files(entry: &str, files: BTreeMap<String, String>, options: LoadOptions) -> Loaded {
+    let mut loader = Loader::with_root(options, Err("no folder: the files are in memory".into()));
+    loader.memory = Some(files);
+    loader.memory_file(entry.to_owned(), None);
+    loader.finish()
+}
+
+/// The path an include names among in-memory files: `value` taken from the folder of
+/// `from` (both `/`-separated). An absolute path, a `\`, a folder (a trailing `/`) or a
+/// `..` above the root fail.
+fn memory_target(from: &str, value: &str) -> Result<String, Diagnostic> {
+    let bytes = value.as_bytes();
+    let drive = bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':';
+    if value.starts_with('/') || drive {
+        return Err(Diagnostic::error(
+            "include-outside-root",
+            format!(
+                "{value} is an absolute path; a model's files include each other by relative path"
+            ),
+        )
+        .label("included here"));
+    }
+    if value.contains('\\') {
+        return Err(Diagnostic::error(
+            "unreadable-file",
+            format!("cannot read {value}: the model's files are named with `/` between folders, not `\\`"),
+        )
+        .label("named here"));
+    }
+    if value.ends_with('/') {
+        return Err(Diagnostic::error(
+            "unreadable-file",
+            format!("cannot read {value}: it names a folder"),
+        )
+        .label("named here"));
+    }
+    let mut segments: Vec<&str> = from.split('/').collect();
+    segments.pop();
+    for segment in value.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                if segments.pop().is_none() {
+                    return Err(Diagnostic::error(
+                        "include-outside-root",
+                        format!("{value} is outside the model's files (it climbs above their root folder)"),
+                    )
+                    .label("included here"));
+                }
+            }
+            name => segments.push(name),
+        }
+    }
+    Ok(segments.join("/"))
+}
+
 /// Reads standard input (or any reader) up to the limit, as UTF-8.
 pub fn read_limited(
     mut reader: impl Read,
@@ -157,14 +223,20 @@ struct Loader {
     base_override: Option<PathBuf>,
     /// Where includes must stay (canonical); `Err` when the root itself cannot be used.
     root: Result<PathBuf, String>,
+    /// The files of an in-memory load ([`load_files`]) not read yet; `None` on disk.
+    memory: Option<BTreeMap<String, String>>,
 }
 
 impl Loader {
     fn new(options: LoadOptions, default_root: &Path) -> Self {
-        crate::suggest::reset_budget();
         let root = options.include_root.as_deref().unwrap_or(default_root);
         let root = std::fs::canonicalize(root)
             .map_err(|e| format!("the include root {} cannot be used: {e}", root.display()));
+        Loader::with_root(options, root)
+    }
+
+    fn with_root(options: LoadOptions, root: Result<PathBuf, String>) -> Self {
+        crate::suggest::reset_budget();
         Loader {
             root,
             options,
@@ -175,7 +247,70 @@ impl Loader {
             chain: Vec::new(),
             used: 0,
             base_override: None,
+            memory: None,
         }
+    }
+
+    /// Reads one in-memory file, named by its path `key`; `from` is the include that
+    /// named it. The same checks as on disk, in the same order: depth, cycle, read once,
+    /// the size limit.
+    fn memory_file(&mut self, key: String, from: Option<Span>) {
+        let at = |d: Diagnostic| match from {
+            Some(span) => d.at(span),
+            None => d,
+        };
+        if from.is_some()
+            && let Err(d) = self.depth_left()
+        {
+            self.diags.push(at(d));
+            return;
+        }
+        let identity = PathBuf::from(&key);
+        if self.chain.contains(&identity) {
+            self.diags.push(at(Diagnostic::error(
+                "include-cycle",
+                format!("{key} includes itself (through its includes)"),
+            )
+            .label("this include closes a cycle")));
+            return;
+        }
+        if self.seen.contains(&identity) {
+            return; // Already merged once; a second copy would only repeat its ids.
+        }
+        let Some(text) = self.memory.as_mut().and_then(|files| files.remove(&key)) else {
+            self.diags.push(at(Diagnostic::error(
+                "unreadable-file",
+                format!("cannot read {key}: there is no such file among the model's files"),
+            )
+            .label("named here")));
+            return;
+        };
+        self.seen.insert(identity.clone());
+        let max = self.options.max_size;
+        let left = max.saturating_sub(self.used);
+        if text.len() as u64 > left {
+            self.diags
+                .push(at(over_limit(&key, text.len() as u64, self.used, max)));
+            return;
+        }
+        self.used += text.len() as u64;
+        let id = self.sources.add(SourceFile::new(key, None, text));
+        self.chain.push(identity);
+        self.parse(id, from);
+        self.chain.pop();
+    }
+
+    /// Whether one more level of `include:` is allowed.
+    fn depth_left(&self) -> Result<(), Diagnostic> {
+        if self.chain.len() >= MAX_INCLUDE_DEPTH {
+            return Err(Diagnostic::error(
+                "include-too-deep",
+                format!("includes are nested more than {MAX_INCLUDE_DEPTH} deep"),
+            )
+            .label("this include is one too many")
+            .help("include the parts from fewer levels of files"));
+        }
+        Ok(())
     }
 
     /// Reads one file; `from` is the `include:` entry that named it.
@@ -226,14 +361,7 @@ impl Loader {
     /// exists inside the include root (symbolic links followed), and that it is a regular
     /// file (a FIFO would block the read forever, a device never end).
     fn include_target(&self, path: &Path, name: &str) -> Result<PathBuf, Diagnostic> {
-        if self.chain.len() >= MAX_INCLUDE_DEPTH {
-            return Err(Diagnostic::error(
-                "include-too-deep",
-                format!("includes are nested more than {MAX_INCLUDE_DEPTH} deep"),
-            )
-            .label("this include is one too many")
-            .help("include the parts from fewer levels of files"));
-        }
+        self.depth_left()?;
         let canonical = std::fs::canonicalize(path).map_err(|e| {
             Diagnostic::error("unreadable-file", format!("cannot read {name}: {e}"))
                 .label("named here")
@@ -337,6 +465,16 @@ impl Loader {
         drop(root);
         let includes = file.include.clone();
         self.files.push((id, file));
+        if self.memory.is_some() {
+            let from = self.sources.get(id).name.clone();
+            for inc in includes {
+                match memory_target(&from, &inc.value) {
+                    Ok(key) => self.memory_file(key, Some(inc.span)),
+                    Err(d) => self.diags.push(d.at(inc.span)),
+                }
+            }
+            return;
+        }
         let dir = self
             .base_override
             .clone()

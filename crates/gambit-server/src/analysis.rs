@@ -5,13 +5,13 @@
 //! share a store never serve each other stale answers.
 
 use std::collections::{HashMap, VecDeque};
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use gambit_model::vocab::{RiskStatus, Vocab};
-use gambit_model::{Diagnostic, LoadOptions, Model, RiskDecision, SourceMap};
+use gambit_model::{Diagnostic, LoadOptions, Loaded, Model, RiskDecision, SourceMap};
 use gambit_report::Report;
 
+use crate::bundle::{self, Bundle};
 use crate::store::DecisionRow;
 
 /// A valid model with its report.
@@ -28,22 +28,58 @@ pub enum Checked {
     Invalid(serde_json::Value),
 }
 
-/// Loads `source` as an untrusted model: the loader's limits apply, and `include:` can
-/// only look inside `jail`, an empty folder, so a model can never read the server's files.
-/// Errors of the model, its custom rules and its `risks:` make it invalid, as with
-/// `gambit validate`. `decisions` (from the API) are applied after the model's own.
-pub fn check(
-    name: &str,
-    source: String,
-    jail: &Path,
-    max_size: u64,
-    decisions: &[DecisionRow],
-) -> Checked {
+/// Loads `source`, a model sent as one file, as untrusted input: the loader's limits
+/// apply, and it is loaded from memory, so its `include:` can name no file at all (the
+/// located `unreadable-file` error says so; `gambit push` sends a model that includes
+/// files as a bundle). Errors of the model, its custom rules and its `risks:` make it
+/// invalid, as with `gambit validate`. `decisions` (from the API) are applied after the
+/// model's own.
+pub fn check(name: &str, source: String, max_size: u64, decisions: &[DecisionRow]) -> Checked {
     let options = LoadOptions {
         max_size,
-        include_root: Some(jail.to_path_buf()),
+        include_root: None,
     };
-    let mut loaded = gambit_model::load_str(name, source, Some(jail), options);
+    let files = std::collections::BTreeMap::from([(name.to_owned(), source)]);
+    analyse(gambit_model::load_files(name, files, options), decisions)
+}
+
+/// The name a model sent as one file goes by in diagnostics and reports: `model.json`
+/// for JSON, `model.yaml` otherwise.
+pub fn single_file_name(json: bool) -> &'static str {
+    if json { "model.json" } else { "model.yaml" }
+}
+
+/// Whether a stored one-file model was sent as JSON (a JSON model is an object; a YAML
+/// model starts with a key, a comment or `---`).
+pub fn stored_as_json(source: &str) -> bool {
+    source
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('{')
+}
+
+/// Loads a model pushed as a bundle of files, from memory: `include:` names only the
+/// bundle's files, and a file the model does not include makes the bundle invalid (what
+/// is stored is what was analysed). Otherwise as [`check`].
+pub fn check_bundle(bundle: Bundle, max_size: u64, decisions: &[DecisionRow]) -> Checked {
+    let options = LoadOptions {
+        max_size,
+        include_root: None,
+    };
+    let paths: Vec<String> = bundle.files.keys().cloned().collect();
+    let mut loaded = gambit_model::load_files(&bundle.entry, bundle.files, options);
+    if loaded.errors() == 0 {
+        let unused = bundle::unused(&paths, &loaded.sources);
+        if !unused.is_empty() {
+            loaded.model = None;
+            loaded.diagnostics.extend(unused);
+        }
+    }
+    analyse(loaded, decisions)
+}
+
+/// The analysis of a load, or its diagnostics.
+fn analyse(mut loaded: Loaded, decisions: &[DecisionRow]) -> Checked {
     let Some(mut model) = loaded.model.take() else {
         return Checked::Invalid(invalid(&mut loaded.diagnostics, &loaded.sources));
     };
@@ -66,7 +102,8 @@ pub fn check(
     }))
 }
 
-fn invalid(diags: &mut [Diagnostic], sources: &SourceMap) -> serde_json::Value {
+/// The 422 document: the diagnostics of `validate --format json`, with `"valid": false`.
+pub(crate) fn invalid(diags: &mut [Diagnostic], sources: &SourceMap) -> serde_json::Value {
     gambit_model::diagnostic::sort(diags);
     let mut doc = gambit_model::diagnostic::json_document(diags, sources);
     doc["valid"] = false.into();
@@ -272,13 +309,7 @@ mod tests {
             last_decision: None,
             day: "d".into(),
         };
-        let analyzed = |src: &str| match check(
-            "m.yaml",
-            src.into(),
-            Path::new("/nonexistent"),
-            1 << 20,
-            &[],
-        ) {
+        let analyzed = |src: &str| match check("m.yaml", src.into(), 1 << 20, &[]) {
             Checked::Valid(a) => Arc::new(*a),
             Checked::Invalid(d) => panic!("{d}"),
         };

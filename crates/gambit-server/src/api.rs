@@ -26,6 +26,7 @@ use gambit_report::report::{Sorted, SortedKeys};
 use crate::analysis::{self, Analyzed, Cache, CacheKey, Checked};
 use crate::ask;
 use crate::auth::{self, Caller, RateLimiter, Role};
+use crate::bundle::{self, Bundle};
 use crate::error::ApiError;
 use crate::store::{NewDecision, NewVersion, Selector, Store, Version};
 use crate::{Config, openapi, ui};
@@ -38,8 +39,6 @@ pub struct AppState {
     cache: Cache,
     /// Analyses are CPU-bound: at most one per core runs at a time.
     analyses: Semaphore,
-    /// An empty folder: the only place a pushed model's `include:` may look.
-    jail: tempfile::TempDir,
 }
 
 impl AppState {
@@ -49,7 +48,6 @@ impl AppState {
             limiter: RateLimiter::new(config.rate_limit),
             cache: Cache::new(config.cache_entries, config.cache_bytes),
             analyses: Semaphore::new(cores),
-            jail: tempfile::tempdir()?,
             store,
             config,
         }))
@@ -327,26 +325,43 @@ async fn push_model(
             "`revision` is 1 to 100 printable characters (a git commit id, a tag)".into(),
         ));
     }
-    let json_body = headers
+    let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    let file = if json_body {
-        "model.json"
-    } else {
-        "model.yaml"
-    };
+        .unwrap_or_default();
     let max = state.config.max_model_size;
-    let source = gambit_model::read_limited(body.as_ref(), file, max)
-        .map_err(|d| ApiError::InvalidModel(invalid_document(&d)))?;
-    let stored = source.clone();
+    let is_bundle = is_bundle(content_type);
     // The project's decisions apply, so the version's trend point counts what was open
     // when it was pushed.
     let decisions = state.store.decisions(project_id).await?;
-    let checked = analyze(&state, move |jail| {
-        analysis::check(file, source, jail, max, &decisions)
-    })
-    .await?;
+    let (checked, stored) = if is_bundle {
+        // Reading the document and writing its canonical form are CPU work on up to
+        // --max-size bytes: both run with the analysis, off the async workers.
+        analyze(&state, move || {
+            let bundle = Bundle::parse(&body, max).map_err(|mut diags| {
+                analysis::invalid(&mut diags, &gambit_model::SourceMap::default())
+            })?;
+            drop(body);
+            let checked = analysis::check_bundle(bundle, max, &decisions);
+            let stored = match &checked {
+                Checked::Valid(a) => bundle::from_sources(&a.sources),
+                Checked::Invalid(_) => String::new(),
+            };
+            Ok((checked, stored))
+        })
+        .await?
+        .map_err(ApiError::InvalidModel)?
+    } else {
+        let file = analysis::single_file_name(content_type.starts_with("application/json"));
+        let source = gambit_model::read_limited(body.as_ref(), file, max)
+            .map_err(|d| ApiError::InvalidModel(invalid_document(&d)))?;
+        let stored = source.clone();
+        let checked = analyze(&state, move || {
+            analysis::check(file, source, max, &decisions)
+        })
+        .await?;
+        (checked, stored)
+    };
     let analyzed = match checked {
         Checked::Valid(a) => a,
         Checked::Invalid(doc) => return Err(ApiError::InvalidModel(doc)),
@@ -367,6 +382,7 @@ async fn push_model(
             &NewVersion {
                 revision: query.revision.as_deref(),
                 source: &stored,
+                bundle: is_bundle,
                 report_json: &report_json,
                 open: summary.open_threats,
                 crown_jewels_exposed: summary.crown_jewels_exposed,
@@ -378,9 +394,27 @@ async fn push_model(
         "project": name,
         "version": version,
         "revision": query.revision,
+        "files": file_names(&analyzed),
         "summary": serde_json::to_value(summary).map_err(|e| ApiError::Internal(e.to_string()))?,
     });
     Ok((StatusCode::CREATED, json(&body)).into_response())
+}
+
+/// Whether a body's content type is the bundle's (parameters such as a charset aside).
+fn is_bundle(content_type: &str) -> bool {
+    content_type
+        .split(';')
+        .next()
+        .is_some_and(|media| media.trim().eq_ignore_ascii_case(bundle::MEDIA_TYPE))
+}
+
+/// The model's files, the entry first, in the order the loader read them.
+fn file_names(analyzed: &Analyzed) -> Vec<&str> {
+    analyzed
+        .sources
+        .files()
+        .map(|(_, f)| f.name.as_str())
+        .collect()
 }
 
 /// A diagnostic with no position (the body is too large or not UTF-8) as the
@@ -397,15 +431,14 @@ fn invalid_document(d: &gambit_model::Diagnostic) -> serde_json::Value {
 /// Runs a CPU-bound analysis off the async workers, at most one per core at a time.
 async fn analyze<T: Send + 'static>(
     state: &Arc<AppState>,
-    work: impl FnOnce(&std::path::Path) -> T + Send + 'static,
+    work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, ApiError> {
     let _permit = state
         .analyses
         .acquire()
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let state = state.clone();
-    tokio::task::spawn_blocking(move || work(state.jail.path()))
+    tokio::task::spawn_blocking(work)
         .await
         .map_err(|e| ApiError::Internal(format!("the analysis failed: {e}")))
 }
@@ -453,8 +486,19 @@ pub(crate) async fn analyzed_version(
     }
     let source = version.source.clone();
     let max = state.config.max_model_size;
-    let checked = analyze(state, move |jail| {
-        analysis::check("model.yaml", source, jail, max, &decisions)
+    let bundle = version.bundle;
+    let checked = analyze(state, move || {
+        if !bundle {
+            let name = analysis::single_file_name(analysis::stored_as_json(&source));
+            return analysis::check(name, source, max, &decisions);
+        }
+        match Bundle::parse(source.as_bytes(), max) {
+            Ok(files) => analysis::check_bundle(files, max, &decisions),
+            Err(mut diags) => Checked::Invalid(analysis::invalid(
+                &mut diags,
+                &gambit_model::SourceMap::default(),
+            )),
+        }
     })
     .await?;
     let analyzed = match checked {
@@ -479,6 +523,7 @@ async fn version_info(
     Ok(json(&serde_json::json!({
         "project": name,
         "version": version,
+        "files": file_names(&analyzed),
         "model": serde_json::to_value(&report.model).map_err(|e| ApiError::Internal(e.to_string()))?,
         "summary": serde_json::to_value(&report.summary).map_err(|e| ApiError::Internal(e.to_string()))?,
     })))
@@ -522,13 +567,15 @@ async fn version_view(
     let (version, analyzed) =
         analyzed_version(&state, project_id, &name, selector(&version)?).await?;
     if view == "source" {
-        return Ok((
-            [(header::CONTENT_TYPE, "text/yaml; charset=utf-8")],
-            version.source,
-        )
-            .into_response());
+        // A bundle's source is its canonical document, which can be pushed again as is.
+        let media = if version.bundle {
+            bundle::MEDIA_TYPE
+        } else {
+            "text/yaml; charset=utf-8"
+        };
+        return Ok(([(header::CONTENT_TYPE, media)], version.source).into_response());
     }
-    analyze(&state, move |_| render_view(&analyzed, &view, &query)).await?
+    analyze(&state, move || render_view(&analyzed, &view, &query)).await?
 }
 
 /// One view of an analysed version, with the document types the CLI prints.
@@ -668,7 +715,7 @@ async fn ask_question(
         ),
         _ => None,
     };
-    let answer = analyze(&state, move |_| {
+    let answer = analyze(&state, move || {
         ask::answer(&query, &analyzed, previous.as_deref())
     })
     .await??;

@@ -6,7 +6,7 @@
 //! * [`store`]: SQLite or PostgreSQL, versioned migrations, transactional writes.
 //! * [`auth`]: tokens (random, stored hashed), roles, the per-token rate limit.
 //! * [`api`]: the router and its handlers; [`analysis`] runs the engines on a stored
-//!   version (through the loader's limits, with `include:` jailed) and caches results.
+//!   version (through the loader's limits, from memory: a model reads no file of the server) and caches results.
 //! * [`ask`]: questions → structured queries → answers; [`openapi`]: the API document;
 //!   [`ui`]: the embedded web UI; [`client`]: `gambit push`.
 
@@ -14,6 +14,7 @@ pub mod analysis;
 pub mod api;
 pub mod ask;
 pub mod auth;
+pub mod bundle;
 pub mod client;
 pub mod error;
 pub mod openapi;

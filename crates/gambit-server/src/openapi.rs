@@ -87,7 +87,7 @@ pub const OPERATIONS: &[Operation] = &[
     Operation {
         method: "post",
         path: "/api/projects/{project}/models",
-        summary: "Stores a model version (YAML or JSON body) with its analysis; 422 with the diagnostics of `validate --format json` when invalid",
+        summary: "Stores a model version (one YAML or JSON file, or a bundle of the files of a model split with include:) with its analysis; 422 with the diagnostics of `validate --format json` when invalid",
         role: Some("editor"),
         query: &[("revision", "The commit the model comes from")],
         body: Body::Model,
@@ -105,7 +105,7 @@ pub const OPERATIONS: &[Operation] = &[
     Operation {
         method: "get",
         path: "/api/projects/{project}/models/{version}/{view}",
-        summary: "A view of a version: threats, paths, exposure, chokepoints, blast-radius (the JSON of the CLI's --format json), report (all of analyze --format json), source (YAML), diagram (SVG and path highlights for the UI)",
+        summary: "A view of a version: threats, paths, exposure, chokepoints, blast-radius (the JSON of the CLI's --format json), report (all of analyze --format json), source (the model's YAML, or its bundle document), diagram (SVG and path highlights for the UI)",
         role: Some("viewer"),
         query: &[
             ("component", "blast-radius: the component"),
@@ -192,6 +192,7 @@ fn schemas() -> Value {
         "Diagnostics": {"type": "object", "description": "The document of `gambit validate --format json`", "required": ["diagnostics", "errors", "warnings", "valid"], "properties": {"diagnostics": {"type": "array", "items": {"type": "object"}}, "errors": {"type": "integer"}, "warnings": {"type": "integer"}, "valid": {"type": "boolean"}}},
         "NewProject": {"type": "object", "additionalProperties": false, "required": ["name"], "properties": {"name": {"type": "string", "pattern": "^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$"}}},
         "Question": {"type": "object", "additionalProperties": false, "required": ["question"], "properties": {"question": {"type": "string", "maxLength": 500}, "version": {"type": "string", "description": "A version number or latest (default)"}}},
+        "Bundle": {"type": "object", "additionalProperties": false, "required": ["entry", "files"], "description": "A model split over several files: `include:` resolves among these files only. Every file must be part of the model; paths are relative, `/`-separated, each part ASCII letters, digits, `.`, `_`, `-`, `+`, `@` or inner spaces (not `.` or `..`, not ending in `.`), and unique regardless of case", "properties": {"entry": {"type": "string", "description": "The model's top file, one of `files`"}, "files": {"type": "object", "maxProperties": crate::bundle::MAX_FILES, "propertyNames": {"maxLength": crate::bundle::MAX_PATH, "pattern": "^[A-Za-z0-9._+@ -]+(/[A-Za-z0-9._+@ -]+)*$"}, "additionalProperties": {"type": "string"}, "description": "Each file's path and text; together at most the server's --max-size bytes"}}},
         "Decision": {"type": "object", "additionalProperties": false, "required": ["threat", "status"], "properties": {"threat": {"type": "string"}, "status": {"enum": ["open", "in-progress", "mitigated", "accepted", "false-positive"]}, "justification": {"type": "string"}, "owner": {"type": "string"}, "ticket": {"type": "string"}, "expires": {"type": "string", "format": "date"}}},
     })
 }
@@ -226,7 +227,7 @@ fn operation(op: &Operation) -> Value {
             value["responses"]["400"] = error.clone();
         }
         Body::Model => {
-            value["requestBody"] = json!({"required": true, "description": "A Gambit model, YAML or JSON", "content": {YAML: {}, JSON: {}}});
+            value["requestBody"] = json!({"required": true, "description": "A Gambit model: one YAML or JSON file, or a bundle of a model's files", "content": {YAML: {}, JSON: {}, crate::bundle::MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Bundle"}}}});
             value["responses"]["422"] = json!({"description": "The model is invalid", "content": {JSON: {"schema": {"$ref": "#/components/schemas/Diagnostics"}}}});
             value["responses"]["413"] = json!({"description": "The model is over the size limit"});
         }
@@ -322,6 +323,11 @@ mod tests {
             }
             if let Body::Json(schema) = op.body {
                 assert!(doc["components"]["schemas"][schema].is_object(), "{schema}");
+            }
+            if op.body == Body::Model {
+                let bundle = &o["requestBody"]["content"][crate::bundle::MEDIA_TYPE]["schema"];
+                assert_eq!(bundle["$ref"], "#/components/schemas/Bundle");
+                assert!(doc["components"]["schemas"]["Bundle"]["properties"]["files"].is_object());
             }
         }
     }

@@ -49,16 +49,30 @@ type Result<T> = std::result::Result<T, StoreError>;
 
 /// The migrations of each backend, embedded in the binary (versioned, applied in order,
 /// checksummed by sqlx so an edited migration is refused).
-const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "initial",
-    include_str!("../migrations/sqlite/0001_initial.sql"),
-)];
-const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "initial",
-    include_str!("../migrations/postgres/0001_initial.sql"),
-)];
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "initial",
+        include_str!("../migrations/sqlite/0001_initial.sql"),
+    ),
+    (
+        2,
+        "bundles",
+        include_str!("../migrations/sqlite/0002_bundles.sql"),
+    ),
+];
+const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "initial",
+        include_str!("../migrations/postgres/0001_initial.sql"),
+    ),
+    (
+        2,
+        "bundles",
+        include_str!("../migrations/postgres/0002_bundles.sql"),
+    ),
+];
 
 fn migrator(migrations: &'static [(i64, &'static str, &'static str)]) -> Migrator {
     Migrator::with_migrations(
@@ -99,6 +113,8 @@ pub struct Project {
 pub struct NewVersion<'a> {
     pub revision: Option<&'a str>,
     pub source: &'a str,
+    /// `source` is a bundle document (several files), not one model's text.
+    pub bundle: bool,
     pub report_json: &'a str,
     pub open: gambit_report::SeverityCounts,
     pub crown_jewels_exposed: usize,
@@ -113,6 +129,9 @@ pub struct Version {
     pub revision: Option<String>,
     #[serde(skip)]
     pub source: String,
+    /// `source` is a bundle document (several files), not one model's text.
+    #[serde(skip)]
+    pub bundle: bool,
     pub created_at: String,
     pub created_by: String,
 }
@@ -413,7 +432,8 @@ impl Store {
             sqlx::query(
                 "INSERT INTO model_versions (project_id, version, revision, source, report, \
                  open_critical, open_high, open_elevated, open_medium, open_low, crown_jewels_exposed, \
-                 created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                 created_at, created_by, source_kind) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
             )
             .bind(project_id)
             .bind(next)
@@ -428,6 +448,7 @@ impl Store {
             .bind(count(new.crown_jewels_exposed))
             .bind(&at)
             .bind(actor)
+            .bind(if new.bundle { "bundle" } else { "text" })
             .execute(&mut *tx)
             .await?;
             let detail = serde_json::json!({"version": next, "revision": new.revision});
@@ -445,14 +466,14 @@ impl Store {
         on_pool!(self, pool => {
             let row = match which {
                 Selector::Latest => sqlx::query(
-                    "SELECT id, version, revision, source, created_at, created_by FROM model_versions \
+                    "SELECT id, version, revision, source, source_kind, created_at, created_by FROM model_versions \
                      WHERE project_id = $1 ORDER BY version DESC LIMIT 1",
                 )
                     .bind(project_id)
                     .fetch_optional(pool)
                     .await?,
                 Selector::Number(n) => sqlx::query(
-                    "SELECT id, version, revision, source, created_at, created_by FROM model_versions \
+                    "SELECT id, version, revision, source, source_kind, created_at, created_by FROM model_versions \
                      WHERE project_id = $1 AND version = $2",
                 )
                     .bind(project_id)
@@ -466,6 +487,7 @@ impl Store {
                     version: row.try_get("version")?,
                     revision: row.try_get("revision")?,
                     source: row.try_get("source")?,
+                    bundle: row.try_get::<String, _>("source_kind")? == "bundle",
                     created_at: row.try_get("created_at")?,
                     created_by: row.try_get("created_by")?,
                 }),

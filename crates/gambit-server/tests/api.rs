@@ -492,6 +492,16 @@ async fn a_model_cannot_include_the_servers_files() {
             r.text
         );
         assert!(!r.text.contains("root:"), "{}", r.text);
+        // Loaded from memory: no path of the server's shows in the answer, and the
+        // error is at the include.
+        assert!(
+            !r.text.contains(std::env::temp_dir().to_str().unwrap()),
+            "{}",
+            r.text
+        );
+        let diagnostic = &r.json()["diagnostics"][0]["location"];
+        assert_eq!(diagnostic["file"], "model.yaml", "{}", r.text);
+        assert_eq!(diagnostic["line"], 3, "{}", r.text);
     }
 }
 
@@ -710,4 +720,508 @@ async fn an_llm_reply_naming_nothing_of_the_model_is_not_understood() {
         .await;
     assert!(r.json()["query"].is_null(), "{}", r.text);
     assert!(!r.json()["suggestions"].as_array().unwrap().is_empty());
+}
+
+// ---- models split over several files (bundles) ----
+
+const BUNDLE: &str = "application/vnd.gambit.bundle+json";
+
+/// A bundle document from `(path, text)` pairs, in order (duplicates kept).
+fn bundle_json(entry: &str, files: &[(&str, &str)]) -> String {
+    let s = |t: &str| serde_json::to_string(t).unwrap();
+    let files: Vec<String> = files
+        .iter()
+        .map(|(p, t)| format!("{}: {}", s(p), s(t)))
+        .collect();
+    format!(
+        "{{\"entry\": {}, \"files\": {{{}}}}}",
+        s(entry),
+        files.join(", ")
+    )
+}
+
+/// A GET on another router (another server on the same store): the JSON answer.
+async fn get_from(router: axum::Router, uri: &str, token: &str) -> serde_json::Value {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let request = axum::http::Request::builder()
+        .uri(uri)
+        .header("Authorization", format!("Bearer {token}"))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = router.oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    serde_json::from_slice(&bytes).unwrap()
+}
+
+async fn push_bundle(h: &Harness, project: &str, body: &str) -> common::Answer {
+    h.call(
+        "POST",
+        &format!("/api/projects/{project}/models"),
+        Some(&h.editor),
+        Some((BUNDLE, body)),
+    )
+    .await
+}
+
+/// The example split over three files, with one moved into a folder: `(path, text)`.
+fn split_model() -> Vec<(String, String)> {
+    let read = |name: &str| example(&format!("multi-file/{name}"));
+    let main = read("main.yaml").replace("  - zones.yaml", "  - parts/zones.yaml");
+    assert!(main.contains("parts/zones.yaml"));
+    vec![
+        ("model.yaml".into(), main),
+        ("parts/zones.yaml".into(), read("zones.yaml")),
+        ("identities.yaml".into(), read("identities.yaml")),
+    ]
+}
+
+/// What `gambit analyze --format json` gives for these files written to a folder.
+fn analyze_on_disk(files: &[(String, String)]) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let loaded = gambit_model::load_path(
+        &dir.path().join(&files[0].0),
+        gambit_model::LoadOptions::default(),
+    );
+    let model = loaded.model.expect("the split model is valid");
+    let mut options = gambit_rules::Options::new(gambit_rules::today_utc());
+    options.sources = Some(&loaded.sources);
+    let threats = gambit_rules::analyze(&model, &options);
+    let report = gambit_report::assemble::report(&model, threats, &[]);
+    let mut out = Vec::new();
+    report.write_json(&mut out).unwrap();
+    serde_json::from_slice(&out).unwrap()
+}
+
+async fn bundle_scenario(h: &Harness) {
+    h.post_json("/api/projects", &h.editor, r#"{"name": "clinic"}"#)
+        .await;
+    let files = split_model();
+    let pairs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let r = h
+        .call(
+            "POST",
+            "/api/projects/clinic/models?revision=split1",
+            Some(&h.editor),
+            Some((
+                &format!("{BUNDLE}; charset=utf-8"),
+                &bundle_json("model.yaml", &pairs),
+            )),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    assert_eq!(
+        r.json()["files"],
+        serde_json::json!(["model.yaml", "parts/zones.yaml", "identities.yaml"])
+    );
+
+    // The analysis is that of the same files on disk: threats, digest, all of the report.
+    let local = analyze_on_disk(&files);
+    assert!(local["threats"].as_array().unwrap().len() > 5);
+    let threats = h
+        .get("/api/projects/clinic/models/1/threats", &h.viewer)
+        .await
+        .json();
+    assert_eq!(threats["threats"], local["threats"]);
+    let report = h
+        .get("/api/projects/clinic/models/1/report", &h.viewer)
+        .await
+        .json();
+    assert_eq!(report, local);
+    let info = h
+        .get("/api/projects/clinic/models/1", &h.viewer)
+        .await
+        .json();
+    assert_eq!(info["model"]["digest"], local["model"]["digest"]);
+    assert_eq!(info["files"].as_array().unwrap().len(), 3);
+
+    // The source is the bundle document, which pushes again as it is.
+    let source = h
+        .get("/api/projects/clinic/models/1/source", &h.viewer)
+        .await;
+    assert_eq!(source.content_type, BUNDLE);
+    let doc = source.json();
+    assert_eq!(doc["entry"], "model.yaml");
+    for (path, text) in &files {
+        assert_eq!(doc["files"][path], text.as_str(), "{path}");
+    }
+    let r = push_bundle(h, "clinic", &source.text).await;
+    assert_eq!(r.json()["version"], 2, "{}", r.text);
+    let two = h
+        .get("/api/projects/clinic/models/2", &h.viewer)
+        .await
+        .json();
+    assert_eq!(two["model"]["digest"], local["model"]["digest"]);
+
+    // A server with a cold cache analyses the stored bundle again, to the same report.
+    let cold = gambit_server::api::router(
+        gambit_server::api::AppState::new(h.store.clone(), test_config()).unwrap(),
+    );
+    let again = get_from(cold, "/api/projects/clinic/models/1/report", &h.viewer).await;
+    assert_eq!(again, local);
+
+    // Single files still go as they did, next to bundles in one project.
+    let r = h.push("clinic", &example("acme-shop.yaml")).await;
+    assert_eq!(r.json()["version"], 3, "{}", r.text);
+    assert_eq!(r.json()["files"], serde_json::json!(["model.yaml"]));
+    let source = h
+        .get("/api/projects/clinic/models/3/source", &h.viewer)
+        .await;
+    assert!(source.content_type.starts_with("text/yaml"));
+    assert_eq!(source.text, example("acme-shop.yaml"));
+    let trend = h.get("/api/projects/clinic/trend", &h.viewer).await.json();
+    assert_eq!(trend["versions"].as_array().unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn a_model_split_over_files_is_pushed_as_a_bundle_on_sqlite() {
+    bundle_scenario(&sqlite().await).await;
+}
+
+#[tokio::test]
+async fn a_model_split_over_files_is_pushed_as_a_bundle_on_postgres() {
+    let Some(url) = postgres_url() else { return };
+    bundle_scenario(&harness_on(&url, test_config()).await).await;
+}
+
+/// The `code` and `file:line:column` of each error of a 422 answer.
+fn located(r: &common::Answer) -> Vec<String> {
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let doc = r.json();
+    assert_eq!(doc["valid"], false);
+    doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .map(|d| match d.get("location") {
+            Some(l) => format!(
+                "{}@{}:{}:{}",
+                d["code"].as_str().unwrap(),
+                l["file"].as_str().unwrap(),
+                l["line"],
+                l["column"]
+            ),
+            None => d["code"].as_str().unwrap().to_owned(),
+        })
+        .collect()
+}
+
+const HEAD: &str = "gambit: 1\nname: sneaky\n";
+
+#[tokio::test]
+async fn a_bundles_includes_cannot_leave_its_files() {
+    let h = sqlite().await;
+    h.post_json("/api/projects", &h.editor, r#"{"name": "p"}"#)
+        .await;
+    let secret = "zones: {hunter2: {}}\n";
+    for (include, code) in [
+        ("../secret.yaml", "include-outside-root"),
+        ("parts/../../secret.yaml", "include-outside-root"),
+        ("/etc/passwd", "include-outside-root"),
+        ("/proc/self/environ", "include-outside-root"),
+        ("C:/Windows/win.ini", "include-outside-root"),
+        ("..\\\\secret.yaml", "unreadable-file"),
+        ("parts\\\\zones.yaml", "unreadable-file"),
+        ("Cargo.toml", "unreadable-file"),
+        ("parts/", "unreadable-file"),
+    ] {
+        let model = format!("{HEAD}include: [\"{include}\"]\n");
+        let body = bundle_json(
+            "model.yaml",
+            &[("model.yaml", &model), ("parts/zones.yaml", secret)],
+        );
+        let r = push_bundle(&h, "p", &body).await;
+        // At the include: model.yaml, line 3, column 11.
+        assert_eq!(
+            located(&r),
+            [format!("{code}@model.yaml:3:11")],
+            "{include}: {}",
+            r.text
+        );
+        assert!(
+            !r.text.contains("root:") && !r.text.contains("hunter2"),
+            "{}",
+            r.text
+        );
+    }
+    // Lexically inside, it resolves (and is read once).
+    let model = format!("{HEAD}include: [./parts/zones.yaml, parts/../parts/zones.yaml]\n");
+    let body = bundle_json(
+        "model.yaml",
+        &[
+            ("model.yaml", &model),
+            ("parts/zones.yaml", "zones: {z: {}}\n"),
+        ],
+    );
+    let r = push_bundle(&h, "p", &body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    assert_eq!(
+        r.json()["files"],
+        serde_json::json!(["model.yaml", "parts/zones.yaml"])
+    );
+}
+
+#[tokio::test]
+async fn a_bundles_paths_are_checked_strictly_and_nothing_is_stored() {
+    let h = sqlite().await;
+    h.post_json("/api/projects", &h.editor, r#"{"name": "p"}"#)
+        .await;
+    let model = format!("{HEAD}include: [zones.yaml]\n");
+    let zones = "zones: {z: {}}\n";
+    for bad in [
+        "../zones.yaml",
+        "/etc/passwd",
+        "/zones.yaml",
+        "./zones.yaml",
+        "a/./zones.yaml",
+        "a//zones.yaml",
+        "a/../zones.yaml",
+        "zones.yaml/",
+        "..\\zones.yaml",
+        "a\\zones.yaml",
+        "C:zones.yaml",
+        "C:\\zones.yaml",
+        "zones.yaml::$DATA",
+        "link -> /etc/passwd",
+        "zones.yaml\u{0}.png",
+        "zones\n.yaml",
+        "z\u{043e}nes.yaml",
+        "zones.yaml.",
+        " zones.yaml",
+        "%2e%2e/zones.yaml",
+        "",
+    ] {
+        let body = bundle_json(
+            "model.yaml",
+            &[("model.yaml", &model), ("zones.yaml", zones), (bad, zones)],
+        );
+        let r = push_bundle(&h, "p", &body).await;
+        assert_eq!(located(&r), ["invalid-bundle"], "{bad:?}: {}", r.text);
+        let message = r.json()["diagnostics"][0]["message"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            message.contains(&format!("{bad:?}")),
+            "the message names the path: {message}"
+        );
+    }
+    for (name, files, expected) in [
+        (
+            "a path given twice",
+            vec![
+                ("model.yaml", model.as_str()),
+                ("zones.yaml", zones),
+                ("zones.yaml", "zones: {other: {}}\n"),
+            ],
+            "given twice",
+        ),
+        (
+            "paths that differ in case",
+            vec![
+                ("model.yaml", model.as_str()),
+                ("zones.yaml", zones),
+                ("ZONES.yaml", zones),
+            ],
+            "differ only in case",
+        ),
+        (
+            "an entry that is not sent",
+            vec![("main.yaml", model.as_str()), ("zones.yaml", zones)],
+            "not among the files",
+        ),
+    ] {
+        let r = push_bundle(&h, "p", &bundle_json("model.yaml", &files)).await;
+        assert_eq!(located(&r), ["invalid-bundle"], "{name}: {}", r.text);
+        assert!(r.text.contains(expected), "{name}: {}", r.text);
+    }
+    // A file the model does not include.
+    let body = bundle_json(
+        "model.yaml",
+        &[
+            ("model.yaml", &model),
+            ("zones.yaml", zones),
+            ("notes.yaml", zones),
+        ],
+    );
+    let r = push_bundle(&h, "p", &body).await;
+    assert_eq!(located(&r), ["unused-file"], "{}", r.text);
+    assert!(r.text.contains("notes.yaml"), "{}", r.text);
+    // Not a bundle document at all: the parser's line and column.
+    for body in [
+        "{\"entry\": \"model.yaml\",\n \"files\": {\"model.yaml\": 1}}",
+        "{\"entry\": \"model.yaml\", \"files\": {}, \"more\": true}",
+        "[]",
+        "gambit: 1\nname: yaml\n",
+        "{\"entry\": \"model.yaml\", \"files\": {\"model.yaml\": \"gambit: 1",
+    ] {
+        let r = push_bundle(&h, "p", body).await;
+        assert_eq!(located(&r), ["invalid-bundle"], "{body}: {}", r.text);
+    }
+    let r = push_bundle(
+        &h,
+        "p",
+        "{\"entry\": \"model.yaml\",\n \"files\": {\"model.yaml\": 1}}",
+    )
+    .await;
+    assert!(r.text.contains("line 2 column"), "{}", r.text);
+    let trend = h.get("/api/projects/p/trend", &h.viewer).await.json();
+    assert_eq!(
+        trend["versions"],
+        serde_json::json!([]),
+        "no refused bundle is stored"
+    );
+}
+
+#[tokio::test]
+async fn a_missing_included_file_is_named_where_it_is_included() {
+    let h = sqlite().await;
+    h.post_json("/api/projects", &h.editor, r#"{"name": "p"}"#)
+        .await;
+    let body = bundle_json(
+        "model.yaml",
+        &[
+            (
+                "model.yaml",
+                &format!("{HEAD}include: [parts/zones.yaml]\n"),
+            ),
+            (
+                "parts/zones.yaml",
+                "zones: {z: {}}\ninclude:\n  - actors.yaml\n",
+            ),
+        ],
+    );
+    let r = push_bundle(&h, "p", &body).await;
+    assert_eq!(
+        located(&r),
+        ["unreadable-file@parts/zones.yaml:3:5"],
+        "{}",
+        r.text
+    );
+    let d = &r.json()["diagnostics"][0];
+    assert!(
+        d["message"].as_str().unwrap().contains("parts/actors.yaml"),
+        "{d}"
+    );
+    assert_eq!(d["location"]["end_column"], 16, "{d}");
+}
+
+#[tokio::test]
+async fn oversized_bundles_are_refused() {
+    let h = harness_on(
+        "sqlite",
+        gambit_server::Config {
+            max_model_size: 2000,
+            ..test_config()
+        },
+    )
+    .await;
+    h.post_json("/api/projects", &h.editor, r#"{"name": "p"}"#)
+        .await;
+    let model = format!("{HEAD}include: [a.yaml, b.yaml]\n");
+    let part = format!("zones: {{}}\n# {}\n", "x".repeat(990));
+    let body = bundle_json(
+        "model.yaml",
+        &[("model.yaml", &model), ("a.yaml", &part), ("b.yaml", &part)],
+    );
+    assert!(body.len() > 2000);
+    let r = push_bundle(&h, "p", &body).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.text);
+    // Escaping counts: 700 bytes of text written as 4,200 bytes of JSON.
+    let escaped = "\u{1}".repeat(700);
+    let r = push_bundle(
+        &h,
+        "p",
+        &bundle_json("model.yaml", &[("model.yaml", &escaped)]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.text);
+
+    // Too many files, on a server with room for them.
+    let h = sqlite().await;
+    h.post_json("/api/projects", &h.editor, r#"{"name": "p"}"#)
+        .await;
+    let names: Vec<String> = (0..1001).map(|i| format!("f{i}.yaml")).collect();
+    let mut files: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "zones: {}\n")).collect();
+    files[0].1 = HEAD;
+    let r = push_bundle(&h, "p", &bundle_json("f0.yaml", &files)).await;
+    assert_eq!(located(&r), ["invalid-bundle"], "{}", r.text);
+    assert!(r.text.contains("at most 1000 files"), "{}", r.text);
+    let trend = h.get("/api/projects/p/trend", &h.viewer).await.json();
+    assert_eq!(trend["versions"], serde_json::json!([]));
+}
+
+#[tokio::test]
+async fn a_store_from_before_bundles_is_migrated_and_its_versions_still_analysed() {
+    use sqlx::SqlSafeStr;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db").display().to_string();
+    // A store as the first release left it: migration 1 only, one version stored.
+    {
+        let options = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(true);
+        let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+        let initial = include_str!("../migrations/sqlite/0001_initial.sql");
+        let migrator =
+            sqlx::migrate::Migrator::with_migrations(vec![sqlx::migrate::Migration::new(
+                1,
+                "initial".into(),
+                sqlx::migrate::MigrationType::Simple,
+                initial.into_sql_str(),
+                false,
+            )]);
+        migrator.run(&pool).await.unwrap();
+        let source = example("acme-shop.yaml");
+        sqlx::query(
+            "INSERT INTO projects (name, created_at, created_by) VALUES ('old', 'then', 'me')",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO model_versions (project_id, version, source, report, open_critical, open_high, \
+             open_elevated, open_medium, open_low, crown_jewels_exposed, created_at, created_by) \
+             SELECT id, 1, $1, '{}', 0, 0, 0, 0, 0, 0, 'then', 'me' FROM projects",
+        )
+        .bind(&source)
+        .execute(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+    }
+    let store = gambit_server::Store::open(&path).await.expect("migrates");
+    let token = gambit_server::auth::new_token().unwrap();
+    store
+        .create_token(
+            "viewer",
+            gambit_server::Role::Viewer,
+            None,
+            &gambit_server::auth::hash_token(&token),
+        )
+        .await
+        .unwrap();
+    let router = gambit_server::api::router(
+        gambit_server::api::AppState::new(store.clone(), test_config()).unwrap(),
+    );
+    let threats = get_from(router, "/api/projects/old/models/1/threats", &token).await;
+    assert!(threats["threats"].as_array().unwrap().len() > 5);
+    let gambit_server::Store::Sqlite(pool) = &store else {
+        unreachable!()
+    };
+    let kind: String = sqlx::query_scalar("SELECT source_kind FROM model_versions")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!(kind, "text");
 }
