@@ -154,6 +154,8 @@
     $("diagram-size").textContent = state.nodes.length + " components and actors, " +
       node.querySelectorAll("g.flow[data-id]").length + " flows. Drag to pan, wheel or + and − to zoom, " +
       "0 to fit (with the diagram focused), Find to go to a component.";
+    // Another version: the search's matches are this drawing's nodes.
+    markMatches();
     fit();
     // How long drawing took, up to the first frame painted (the browser's performance
     // timeline, as "gambit-diagram-drawn").
