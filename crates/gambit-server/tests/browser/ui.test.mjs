@@ -176,7 +176,7 @@ test("200 components: all drawn, none overlapping, found, lit and readable", asy
   const before = await viewBox(page);
   await page.mouse.move(px, py);
   await page.mouse.wheel(0, -400);
-  await page.waitForFunction((w) => document.querySelector("#diagram svg").getAttribute("viewBox").split(" ")[2] < w, before[2]);
+  await page.waitForFunction((w) => document.querySelector("#diagram svg").getAttribute("viewBox").split(" ")[2] < w, before[2], { timeout: 5000 });
   const zoomed = await viewBox(page);
   assert.ok(zoomed[2] < before[2] * 0.9, `the wheel zooms in (${before} -> ${zoomed})`);
   // The drawing's point that was under the pointer is still there (within a CSS pixel).
@@ -195,6 +195,28 @@ test("200 components: all drawn, none overlapping, found, lit and readable", asy
   assert.ok(Math.abs((zoomed[0] - panned[0]) * k - 60) < 1 && Math.abs((zoomed[1] - panned[1]) * k - 40) < 1,
     `the drawing follows the pointer (${zoomed} -> ${panned})`);
   assert.equal(await page.locator("#diagram svg g.hl").count(), 0, "a drag is not a click on a node");
+
+  // A trackpad pinch (a wheel event with Ctrl held) zooms too.
+  const unpinched = await viewBox(page);
+  await page.keyboard.down("Control");
+  await page.mouse.wheel(0, -50);
+  await page.keyboard.up("Control");
+  await page.waitForFunction((w) => document.querySelector("#diagram svg").getAttribute("viewBox").split(" ")[2] < w, unpinched[2], { timeout: 5000 });
+
+  // Two fingers on a touch screen: spreading them zooms by the ratio of their distances.
+  const touched = await viewBox(page);
+  await page.evaluate(({ x, y }) => {
+    const box = document.getElementById("diagram");
+    const ev = (type, id, cx) => new PointerEvent(type, { pointerId: id, pointerType: "touch", clientX: cx, clientY: y, bubbles: true, isPrimary: id === 1 });
+    box.dispatchEvent(ev("pointerdown", 1, x));
+    box.dispatchEvent(ev("pointerdown", 2, x + 100));
+    window.dispatchEvent(ev("pointermove", 2, x + 200));
+    window.dispatchEvent(ev("pointerup", 1, x));
+    window.dispatchEvent(ev("pointerup", 2, x + 200));
+  }, { x: area.x + 300, y: area.y + 200 });
+  const pinched = await viewBox(page);
+  const ratio = touched[2] / pinched[2];
+  assert.ok(Math.abs(ratio - 2) < 0.01, `fingers from 100 to 200 px apart zoom in twice (${ratio})`);
 
   // Keys: 0 fits again, + zooms in.
   await page.focus("#diagram");
