@@ -357,10 +357,9 @@
     clear($("steps"));
   }
   $("clear").addEventListener("click", clearHighlight);
-  // A step badge: the step numbers and the node's id in a red pill on the node's corner,
-  // in a layer above everything. It keeps a readable size when the view is zoomed out to
-  // show a whole path (see scaleBadges).
-  // A flow's badge has its step numbers only, half way along its line.
+  // A step badge: a red pill with the step numbers and, on a node, the node's id (on its
+  // corner; a flow's is half way along its line), in a layer above everything. It keeps a
+  // readable size when the view is zoomed out to show a whole path (see scaleBadges).
   function badge(element, steps) {
     var layer = state.svg.querySelector("g.js-badges");
     if (!layer) {
