@@ -11,7 +11,7 @@ use axum::routing::get;
 use serde::Serialize;
 
 use gambit_graph::Step;
-use gambit_report::diagram::{DiagramOptions, Scene};
+use gambit_report::diagram::{DiagramOptions, Scene, layout, svg};
 use gambit_report::highlight::Highlight;
 
 use crate::analysis::Analyzed;
@@ -74,9 +74,22 @@ pub struct PathItem<'a> {
     pub steps: &'a [Step],
 }
 
+/// How wide the UI's drawing may grow, per square root of its boxes: about 6,000 px for
+/// 200 components, which packs them a little wider than a screen is high (a printed
+/// diagram wraps at 1,500 px and would be six times taller than wide).
+const SCREEN_WIDTH_PER_ROOT: f64 = 420.0;
+
+/// The whole model, never collapsed: `gambit diagram` collapses zones above 150 boxes for
+/// a static picture, but here every component must stay on the canvas, since a person
+/// searches for and clicks components and an attack path or a blast radius lights
+/// elements anywhere in it. The UI's pan, zoom and search make the size workable; the
+/// layout is packed for a screen (one item a column, wide bands), so the first view,
+/// fitted to the whole drawing, uses the window's width.
 pub fn diagram(analyzed: &Analyzed) -> Result<Diagram<'_>, String> {
     let model = &analyzed.model;
     let scene = Scene::build(model, &DiagramOptions::default())?;
+    let width = (SCREEN_WIDTH_PER_ROOT * (scene.nodes.len() as f64).sqrt()).max(1500.0);
+    let laid_out = layout::layout_for_screen(&scene, 1, width);
     let jewels: Vec<_> = model.crown_jewels().collect();
     Ok(Diagram {
         assets: model
@@ -101,6 +114,6 @@ pub fn diagram(analyzed: &Analyzed) -> Result<Diagram<'_>, String> {
                 steps: &p.steps,
             })
             .collect(),
-        svg: gambit_report::diagram::svg::write(&scene),
+        svg: svg::write_laid_out(&scene, &laid_out),
     })
 }

@@ -255,13 +255,32 @@ const CHOICE_BUDGET: usize = 8000;
 /// least is improved by swapping neighbours in its columns while that removes
 /// crossings (see [`improve`]).
 pub fn layout(scene: &Scene) -> Layout {
+    layout_packed(scene, PACKINGS[0])
+}
+
+/// [`layout`] for a screen, where the drawing is panned and zoomed rather than printed:
+/// a diagram too large to try every packing is packed at most `rows` items a column,
+/// in bands up to `width` wide, instead of the default six a column in 1500 px bands,
+/// which stacks the zones of a large model into one tall column.
+pub fn layout_for_screen(scene: &Scene, rows: usize, width: f64) -> Layout {
+    layout_packed(
+        scene,
+        Packing {
+            rows: rows.max(1),
+            width,
+            ranking: Ranking::Shortest,
+        },
+    )
+}
+
+fn layout_packed(scene: &Scene, large: Packing) -> Layout {
     let flows = scene.edges.len().max(1);
     let rounds = (ROUTING_BUDGET / flows)
         .saturating_sub(1)
         .min(REROUTE_ROUNDS);
     let choices = CHOICE_BUDGET / (flows * (rounds + 1));
     if choices < PACKINGS.len() {
-        let (placed, _) = ordered(scene, PACKINGS[0]);
+        let (placed, _) = ordered(scene, large);
         return routed(scene, placed, rounds).0;
     }
     let mut best: Option<(Layout, usize, Packing, Sequence)> = None;

@@ -52,7 +52,12 @@ const STYLE: &str = r##"
 "##;
 
 pub fn write(scene: &Scene) -> String {
-    let lay = layout::layout(scene);
+    write_laid_out(scene, &layout::layout(scene))
+}
+
+/// The SVG of `scene` placed by `lay` (a layout of that scene, e.g.
+/// [`layout::layout_for_screen`]).
+pub fn write_laid_out(scene: &Scene, lay: &Layout) -> String {
     let mut out = String::new();
     let class = if scene.has_highlight {
         "gambit-diagram has-hl"
@@ -93,10 +98,10 @@ pub fn write(scene: &Scene) -> String {
         num(layout::MARGIN + 12.0),
         xml(&scene.title)
     );
-    write_zones(&mut out, scene, &lay);
-    write_flows(&mut out, scene, &lay);
-    write_nodes(&mut out, scene, &lay);
-    write_legend(&mut out, &lay);
+    write_zones(&mut out, scene, lay);
+    write_flows(&mut out, scene, lay);
+    write_nodes(&mut out, scene, lay);
+    write_legend(&mut out, lay);
     out.push_str("</svg>\n");
     out
 }

@@ -5,7 +5,7 @@
   "use strict";
   var $ = function (id) { return document.getElementById(id); };
   var svgNS = "http://www.w3.org/2000/svg";
-  var state = { project: null, version: null, view: null, svg: null, box: null };
+  var state = { project: null, version: null, view: null, svg: null, content: null, nodes: [] };
 
   function token() { return sessionStorage.getItem("gambit-token") || ""; }
   function status(text, error) {
@@ -84,19 +84,36 @@
     }).catch(function (e) { status(e.message, true); });
   }
 
-  // ---- the diagram: pan, zoom, search, highlight ----
+  // ---- the diagram: fit, pan, zoom, search, highlight ----
+  // The whole model is always drawn, however large: no zone is collapsed, so every
+  // component a person searches for or clicks, and every element an attack path or a
+  // blast radius lights, is on the canvas. Size is handled by the view instead: it opens
+  // fitted to the whole graph, zooms around the pointer (wheel, pinch, keys), pans by
+  // dragging, and a search or a highlight brings its elements into view at a size where
+  // their labels read.
+  //
+  // The view is the SVG's viewBox, kept at the box's aspect ratio, so one unit of the
+  // drawing is `view.scale` CSS pixels both ways and (view.x, view.y) is the drawing's
+  // point at the box's top-left corner.
   var sheet = null;
-  function showDiagram(view) {
+  var view = { x: 0, y: 0, scale: 1 };
+  // Node labels are 12 units high: at this scale they render at 15 CSS px.
+  var READABLE = 1.25;
+  var MAX_SCALE = 4;
+  // Step badges never render smaller than this (CSS px of their text).
+  var BADGE_PX = 12;
+  function showDiagram(doc) {
     // The diagram's style sheet is taken out before the SVG is parsed (the page's
     // policy allows no inline style element, not even in a parsed document) and goes
     // through the CSS object model instead.
-    var text = view.svg, css = "";
+    if (window.performance && performance.mark) { performance.mark("gambit-diagram-start"); }
+    var text = doc.svg, css = "";
     text = text.replace(/<style[^>]*>([\s\S]*?)<\/style>/g, function (_, body) {
       css += body.replace("<![CDATA[", "").replace("]]>", "");
       return "";
     });
-    var doc = new DOMParser().parseFromString(text, "image/svg+xml");
-    var svg = doc.documentElement;
+    var parsed = new DOMParser().parseFromString(text, "image/svg+xml");
+    var svg = parsed.documentElement;
     if (svg.nodeName !== "svg") { status("The diagram could not be read.", true); return; }
     if (window.CSSStyleSheet && document.adoptedStyleSheets !== undefined) {
       sheet = sheet || new CSSStyleSheet();
@@ -110,55 +127,218 @@
     clear(box);
     box.appendChild(node);
     state.svg = node;
-    var vb = node.getAttribute("viewBox");
-    var parts = vb ? vb.split(/[\s,]+/).map(Number) : [0, 0, 1000, 600];
-    state.box = { x: parts[0], y: parts[1], w: parts[2], h: parts[3], full: parts.slice() };
+    var vb = (node.getAttribute("viewBox") || "0 0 1000 600").split(/[\s,]+/).map(Number);
+    state.content = { x: vb[0], y: vb[1], w: vb[2], h: vb[3] };
+    node.dataset.width = String(vb[2]);
+    node.dataset.height = String(vb[3]);
     node.removeAttribute("width");
     node.removeAttribute("height");
-    Array.prototype.forEach.call(node.querySelectorAll("g.node[data-id]"), function (g) {
-      g.addEventListener("click", function (e) { e.stopPropagation(); blastRadius(g.dataset.id); });
+    var list = $("element-ids");
+    clear(list);
+    state.nodes = Array.prototype.slice.call(node.querySelectorAll("g.node[data-id]"));
+    state.nodes.forEach(function (g) {
+      g.setAttribute("tabindex", "-1");
+      g.setAttribute("role", "button");
+      g.setAttribute("aria-label", g.dataset.id + ": blast radius");
+      g.addEventListener("click", function (e) {
+        e.stopPropagation();
+        if (!drag.moved) { blastRadius(g.dataset.id); }
+      });
+      g.addEventListener("keydown", function (e) {
+        if (e.key === "Enter" || e.key === " ") { e.preventDefault(); blastRadius(g.dataset.id); }
+      });
+      var o = document.createElement("option");
+      o.value = g.dataset.id;
+      list.appendChild(o);
     });
+    $("diagram-size").textContent = state.nodes.length + " components and actors, " +
+      node.querySelectorAll("g.flow[data-id]").length + " flows. Drag to pan, wheel or + and − to zoom, " +
+      "0 to fit (with the diagram focused), Find to go to a component.";
+    // Another version: the search's matches are this drawing's nodes.
+    markMatches();
+    fit();
+    // How long drawing took, up to the first frame painted (the browser's performance
+    // timeline, as "gambit-diagram-drawn").
+    if (window.performance && performance.measure) {
+      requestAnimationFrame(function () {
+        setTimeout(function () { performance.measure("gambit-diagram-drawn", "gambit-diagram-start"); }, 0);
+      });
+    }
   }
-  function setBox() {
-    var b = state.box;
-    if (state.svg && b) { state.svg.setAttribute("viewBox", [b.x, b.y, b.w, b.h].join(" ")); }
+  function boxSize() {
+    var b = $("diagram");
+    return { w: b.clientWidth || 1, h: b.clientHeight || 1 };
   }
-  function zoom(factor) {
-    var b = state.box;
-    if (!b) { return; }
-    var cx = b.x + b.w / 2, cy = b.y + b.h / 2;
-    b.w *= factor; b.h *= factor;
-    b.x = cx - b.w / 2; b.y = cy - b.h / 2;
-    setBox();
+  // Where the drawing's box is on the screen (inside the frame's border).
+  function canvasRect() { return (state.svg || $("diagram")).getBoundingClientRect(); }
+  function apply() {
+    if (!state.svg) { return; }
+    var s = boxSize();
+    state.svg.setAttribute("viewBox", [view.x, view.y, s.w / view.scale, s.h / view.scale].join(" "));
+    state.svg.dataset.scale = String(view.scale);
+    scaleBadges();
   }
-  $("zoom-in").addEventListener("click", function () { zoom(0.8); });
-  $("zoom-out").addEventListener("click", function () { zoom(1.25); });
-  $("zoom-fit").addEventListener("click", function () {
-    if (!state.box) { return; }
-    var f = state.box.full;
-    state.box.x = f[0]; state.box.y = f[1]; state.box.w = f[2]; state.box.h = f[3];
-    setBox();
+  // The smallest scale: the whole drawing fits twice over.
+  function minScale() {
+    var s = boxSize(), c = state.content;
+    return c ? Math.min(s.w / c.w, s.h / c.h) / 2 : 0.01;
+  }
+  function clampScale(k) { return Math.min(MAX_SCALE, Math.max(minScale(), k)); }
+  // Shows rectangle r (drawing units) whole and centred, at most at scale `most`.
+  function show(r, most) {
+    var s = boxSize();
+    var k = Math.min(s.w / r.w, s.h / r.h);
+    view.scale = clampScale(most ? Math.min(k, most) : k);
+    view.x = r.x + r.w / 2 - s.w / 2 / view.scale;
+    view.y = r.y + r.h / 2 - s.h / 2 / view.scale;
+    apply();
+  }
+  function fit() { if (state.content) { show(state.content); } }
+  // Zooms by `factor` keeping the drawing's point under (px, py), box pixels, in place.
+  function zoomAt(factor, px, py) {
+    if (!state.svg) { return; }
+    var ux = view.x + px / view.scale, uy = view.y + py / view.scale;
+    view.scale = clampScale(view.scale * factor);
+    view.x = ux - px / view.scale;
+    view.y = uy - py / view.scale;
+    apply();
+  }
+  function zoomCentre(factor) { var s = boxSize(); zoomAt(factor, s.w / 2, s.h / 2); }
+  function panBy(dx, dy) {
+    if (!state.svg) { return; }
+    view.x -= dx / view.scale;
+    view.y -= dy / view.scale;
+    apply();
+  }
+  function nodeRect(g) {
+    return { x: Number(g.dataset.x), y: Number(g.dataset.y), w: Number(g.dataset.w), h: Number(g.dataset.h) };
+  }
+  // Brings the nodes into view: all of them, and no closer than readable labels need.
+  function showNodes(nodes) {
+    if (!nodes.length) { return; }
+    var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    nodes.forEach(function (g) {
+      var r = nodeRect(g);
+      x0 = Math.min(x0, r.x); y0 = Math.min(y0, r.y);
+      x1 = Math.max(x1, r.x + r.w); y1 = Math.max(y1, r.y + r.h);
+    });
+    // A margin of 30 CSS px at the scale the nodes alone would get, for badges.
+    var s = boxSize();
+    var pad = 20 + 30 / Math.min(s.w / (x1 - x0 + 40), s.h / (y1 - y0 + 40), READABLE);
+    show({ x: x0 - pad, y: y0 - pad, w: x1 - x0 + 2 * pad, h: y1 - y0 + 2 * pad }, READABLE);
+  }
+  $("zoom-in").addEventListener("click", function () { zoomCentre(1.25); });
+  $("zoom-out").addEventListener("click", function () { zoomCentre(0.8); });
+  $("zoom-fit").addEventListener("click", fit);
+  if (window.ResizeObserver) {
+    new ResizeObserver(function () { apply(); }).observe($("diagram"));
+  }
+
+  // Wheel and trackpad pinch (a wheel event with ctrlKey) zoom around the pointer.
+  $("diagram").addEventListener("wheel", function (e) {
+    e.preventDefault();
+    var r = canvasRect();
+    var dy = e.deltaMode === 1 ? e.deltaY * 16 : e.deltaY;
+    zoomAt(Math.exp(-dy * (e.ctrlKey ? 0.01 : 0.0015)), e.clientX - r.left, e.clientY - r.top);
+  }, { passive: false });
+
+  // Dragging pans; two fingers pinch. A press that moved is not a click on a node.
+  var drag = { pointers: {}, moved: false, last: null };
+  function pointerList() { return Object.keys(drag.pointers).map(function (k) { return drag.pointers[k]; }); }
+  function gesture() {
+    var p = pointerList(), r = canvasRect();
+    if (p.length === 1) { return { x: p[0].x - r.left, y: p[0].y - r.top, d: 0 }; }
+    var dx = p[1].x - p[0].x, dy = p[1].y - p[0].y;
+    return { x: (p[0].x + p[1].x) / 2 - r.left, y: (p[0].y + p[1].y) / 2 - r.top, d: Math.sqrt(dx * dx + dy * dy) };
+  }
+  $("diagram").addEventListener("pointerdown", function (e) {
+    if (e.button !== 0 || Object.keys(drag.pointers).length >= 2) { return; }
+    drag.pointers[e.pointerId] = { x: e.clientX, y: e.clientY };
+    drag.moved = false;
+    drag.start = { x: e.clientX, y: e.clientY };
+    drag.last = gesture();
+    $("diagram").classList.add("dragging");
   });
-  $("diagram").addEventListener("wheel", function (e) { e.preventDefault(); zoom(e.deltaY > 0 ? 1.1 : 0.9); }, { passive: false });
-  (function pan() {
-    var from = null;
-    var box = $("diagram");
-    box.addEventListener("mousedown", function (e) { from = { x: e.clientX, y: e.clientY }; });
-    window.addEventListener("mouseup", function () { from = null; });
-    window.addEventListener("mousemove", function (e) {
-      if (!from || !state.box) { return; }
-      var scale = state.box.w / box.clientWidth;
-      state.box.x -= (e.clientX - from.x) * scale;
-      state.box.y -= (e.clientY - from.y) * scale;
-      from = { x: e.clientX, y: e.clientY };
-      setBox();
+  window.addEventListener("pointermove", function (e) {
+    if (!drag.pointers[e.pointerId]) { return; }
+    drag.pointers[e.pointerId] = { x: e.clientX, y: e.clientY };
+    if (Math.abs(e.clientX - drag.start.x) + Math.abs(e.clientY - drag.start.y) > 4) { drag.moved = true; }
+    var now = gesture();
+    panBy(now.x - drag.last.x, now.y - drag.last.y);
+    if (now.d && drag.last.d) { zoomAt(now.d / drag.last.d, now.x, now.y); }
+    drag.last = now;
+  });
+  function release(e) {
+    if (!drag.pointers[e.pointerId]) { return; }
+    delete drag.pointers[e.pointerId];
+    if (pointerList().length) { drag.last = gesture(); } else { $("diagram").classList.remove("dragging"); }
+  }
+  window.addEventListener("pointerup", release);
+  window.addEventListener("pointercancel", release);
+
+  // Keys, with the diagram focused: arrows pan, + and - zoom, 0 fits, Escape clears.
+  $("diagram").addEventListener("keydown", function (e) {
+    var step = 80;
+    var keys = {
+      ArrowLeft: function () { panBy(step, 0); }, ArrowRight: function () { panBy(-step, 0); },
+      ArrowUp: function () { panBy(0, step); }, ArrowDown: function () { panBy(0, -step); },
+      "+": function () { zoomCentre(1.25); }, "=": function () { zoomCentre(1.25); },
+      "-": function () { zoomCentre(0.8); }, "0": fit, Escape: clearHighlight
+    };
+    if (keys[e.key] && !e.ctrlKey && !e.metaKey && !e.altKey) { e.preventDefault(); keys[e.key](); }
+  });
+
+  // Search: every node whose id (or description) contains the text is marked; Enter (or
+  // Find) brings the best match into view at a readable size, Enter again the next one.
+  // The match shown is the diagram's one tab stop, where Enter shows its blast radius.
+  var found = { text: "", list: [], at: -1 };
+  function matches(text) {
+    if (!text) { return []; }
+    var scored = [];
+    (state.nodes || []).forEach(function (g) {
+      var id = g.dataset.id.toLowerCase();
+      var title = g.querySelector("title");
+      var score = id === text ? 0 : id.indexOf(text) === 0 ? 1 : id.indexOf(text) >= 0 ? 2 :
+        title && title.textContent.toLowerCase().indexOf(text) >= 0 ? 3 : -1;
+      if (score >= 0) { scored.push({ g: g, score: score }); }
     });
-  })();
-  $("search").addEventListener("input", function () {
+    scored.sort(function (a, b) { return a.score - b.score || (a.g.dataset.id < b.g.dataset.id ? -1 : 1); });
+    return scored.map(function (s) { return s.g; });
+  }
+  function markMatches() {
     var text = $("search").value.trim().toLowerCase();
-    elements().forEach(function (g) {
-      g.classList.toggle("match", !!text && g.classList.contains("node") && g.dataset.id.toLowerCase().indexOf(text) >= 0);
+    found = { text: text, list: matches(text), at: -1 };
+    (state.nodes || []).forEach(function (g) {
+      g.classList.remove("match");
+      g.classList.remove("current");
+      g.setAttribute("tabindex", "-1");
     });
+    found.list.forEach(function (g) { g.classList.add("match"); });
+    $("search-count").textContent = text ? (found.list.length ? found.list.length + " found" : "not found") : "";
+    $("search").setAttribute("aria-invalid", text && !found.list.length ? "true" : "false");
+  }
+  function goToMatch() {
+    if ($("search").value.trim().toLowerCase() !== found.text) { markMatches(); }
+    if (!found.list.length) { return; }
+    if (found.at >= 0) {
+      found.list[found.at].classList.remove("current");
+      found.list[found.at].setAttribute("tabindex", "-1");
+    }
+    found.at = (found.at + 1) % found.list.length;
+    var g = found.list[found.at];
+    g.classList.add("current");
+    g.setAttribute("tabindex", "0");
+    var r = nodeRect(g), s = boxSize();
+    view.scale = clampScale(Math.max(view.scale, READABLE));
+    view.x = r.x + r.w / 2 - s.w / 2 / view.scale;
+    view.y = r.y + r.h / 2 - s.h / 2 / view.scale;
+    apply();
+    $("search-count").textContent = (found.at + 1) + " of " + found.list.length + ": " + g.dataset.id;
+  }
+  $("search").addEventListener("input", markMatches);
+  $("search-form").addEventListener("submit", function (e) { e.preventDefault(); goToMatch(); });
+  $("search").addEventListener("keydown", function (e) {
+    if (e.key === "Escape") { $("search").value = ""; markMatches(); }
   });
 
   function elements() {
@@ -177,34 +357,72 @@
     clear($("steps"));
   }
   $("clear").addEventListener("click", clearHighlight);
-  function badge(node, text) {
-    var x = Number(node.dataset.x), y = Number(node.dataset.y);
+  // A step badge: a red pill with the step numbers and, on a node, the node's id (on its
+  // corner; a flow's is half way along its line), in a layer above everything. It keeps a
+  // readable size when the view is zoomed out to show a whole path (see scaleBadges).
+  function badge(element, steps) {
+    var layer = state.svg.querySelector("g.js-badges");
+    if (!layer) {
+      layer = document.createElementNS(svgNS, "g");
+      layer.setAttribute("class", "js-badges js-step");
+      state.svg.appendChild(layer);
+    }
+    var text, x, y;
+    if (element.classList.contains("node")) {
+      text = steps + " · " + element.dataset.id;
+      x = Number(element.dataset.x) - 8;
+      y = Number(element.dataset.y);
+    } else {
+      var line = element.querySelector(".flow-line");
+      if (!line || !line.getTotalLength) { return; }
+      var mid = line.getPointAtLength(line.getTotalLength() / 2);
+      text = steps;
+      x = mid.x - 10;
+      y = mid.y;
+    }
     var w = Math.max(20, text.length * 6.6 + 10);
     var g = document.createElementNS(svgNS, "g");
-    g.setAttribute("class", "step-badge js-step");
+    g.setAttribute("class", "step-badge");
+    g.dataset.id = element.dataset.id;
+    g.dataset.ax = String(x);
+    g.dataset.ay = String(y);
     var r = document.createElementNS(svgNS, "rect");
-    r.setAttribute("x", x - 8); r.setAttribute("y", y - 10);
+    r.setAttribute("x", x); r.setAttribute("y", y - 10);
     r.setAttribute("width", w); r.setAttribute("height", 20); r.setAttribute("rx", 10);
     var t = document.createElementNS(svgNS, "text");
-    t.setAttribute("x", x - 8 + w / 2); t.setAttribute("y", y + 4);
+    t.setAttribute("x", x + w / 2); t.setAttribute("y", y + 4);
     t.setAttribute("text-anchor", "middle");
     t.textContent = text;
     g.appendChild(r); g.appendChild(t);
-    node.appendChild(g);
+    layer.appendChild(g);
   }
-  // steps: {id: [step numbers]}; ids without steps are lit without a badge.
+  // Badges are drawn at 10 units; below a scale where that reads as 12 CSS px they are
+  // enlarged around their corner so they still do.
+  function scaleBadges() {
+    var k = Math.max(1, BADGE_PX / 10 / view.scale);
+    Array.prototype.forEach.call(state.svg.querySelectorAll("g.js-badges .step-badge"), function (b) {
+      var x = b.dataset.ax, y = b.dataset.ay;
+      b.setAttribute("transform", "translate(" + x + " " + y + ") scale(" + k + ") translate(" + (-x) + " " + (-y) + ")");
+    });
+  }
+  // steps: {id: [step numbers]}; ids without steps are lit without a badge. The lit
+  // nodes are brought into view, all of them.
   function highlight(steps) {
-    var any = false;
+    var lit = [];
     elements().forEach(function (g) {
       var s = steps[g.dataset.id];
       if (!s) { return; }
-      any = true;
       g.classList.add("hl");
       var line = g.querySelector(".flow-line");
       if (line) { line.setAttribute("marker-end", "url(#gambit-arrow-hl)"); }
-      if (s.length && g.classList.contains("node")) { badge(g, s.join(", ")); }
+      if (g.classList.contains("node")) { lit.push(g); }
+      if (s.length) { badge(g, s.join(", ")); }
     });
-    if (any) { state.svg.classList.add("has-hl"); }
+    if (lit.length) {
+      state.svg.classList.add("has-hl");
+      showNodes(lit);
+    }
+    scaleBadges();
   }
 
   // ---- assets: their best attack path, step by step ----
