@@ -62,6 +62,7 @@
         select.appendChild(o);
       });
       showTrend(doc.versions);
+      showNow(doc.current);
       if (!doc.versions.length) { status("The project has no model yet."); return; }
       state.version = String(doc.versions[doc.versions.length - 1].version);
       return loadVersion();
@@ -562,6 +563,13 @@
   });
 
   // ---- versions, trend, diff ----
+  // Where the latest version stands today: decisions recorded since it was pushed, and
+  // acceptances that have expired, change this line but not the version's trend point.
+  function showNow(now) {
+    $("now").textContent = now ? "Now, with today's decisions: version " + now.version + " has " +
+      now.open_threats.critical + " critical and " + now.open_threats.high + " high threats open, " +
+      now.crown_jewels_exposed + " crown jewels exposed." : "";
+  }
   function showTrend(points) {
     var body = $("versions").tBodies[0];
     clear(body);

@@ -93,6 +93,9 @@ test("the UI shows paths, blast radius and answers", async () => {
   const critical = await page.locator("#threat-table tbody tr:not([hidden])").count();
   assert.ok(all > critical && critical >= 1, `filtering by severity (${critical} of ${all})`);
 
+  // Where the latest version stands today, under the trend.
+  assert.match(await page.textContent("#now"), /^Now, with today's decisions: version \d+ has \d+ critical/);
+
   await page.screenshot({ path: join(artifacts, "server-ui.png"), fullPage: true });
   assert.deepEqual(problems, [], "no console error, CSP violation or outside request");
   await page.close();
