@@ -13,14 +13,7 @@ fn analyzed(name: &str) -> gambit_server::analysis::Analyzed {
         .join("../../examples")
         .join(name);
     let source = std::fs::read_to_string(&path).unwrap();
-    let jail = tempfile::tempdir().unwrap();
-    match check(
-        name,
-        source,
-        jail.path(),
-        gambit_model::DEFAULT_MAX_SIZE,
-        &[],
-    ) {
+    match check(name, source, gambit_model::DEFAULT_MAX_SIZE, &[]) {
         Checked::Valid(a) => *a,
         Checked::Invalid(doc) => panic!("{name} is invalid: {doc}"),
     }
