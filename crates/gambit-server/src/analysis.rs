@@ -5,7 +5,9 @@
 //! share a store never serve each other stale answers.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use axum::body::Bytes;
 
 use gambit_model::vocab::{RiskStatus, Vocab};
 use gambit_model::{Diagnostic, LoadOptions, Loaded, Model, RiskDecision, SourceMap};
@@ -19,6 +21,10 @@ pub struct Analyzed {
     pub model: Model,
     pub sources: SourceMap,
     pub report: Report,
+    /// The UI's diagram document, made on its first request and kept with the analysis:
+    /// laying out is the slowest view (0.5 s at 200 components in a release build), and
+    /// without this each request for it would lay the model out again.
+    diagram: OnceLock<Result<Bytes, String>>,
 }
 
 /// What checking a model gives: its analysis, or the diagnostics document of
@@ -99,6 +105,7 @@ fn analyse(mut loaded: Loaded, decisions: &[DecisionRow]) -> Checked {
         model,
         sources: loaded.sources,
         report,
+        diagram: OnceLock::new(),
     }))
 }
 
@@ -157,6 +164,19 @@ struct Entries {
 }
 
 impl Analyzed {
+    /// The JSON of the UI's diagram document ([`crate::ui::diagram`]), made once.
+    pub fn diagram_json(&self) -> Result<Bytes, String> {
+        self.diagram
+            .get_or_init(|| {
+                let diagram = crate::ui::diagram(self)?;
+                let mut body = Vec::new();
+                gambit_report::report::write_json(&diagram, &mut body)
+                    .map_err(|e| e.to_string())?;
+                Ok(Bytes::from(body))
+            })
+            .clone()
+    }
+
     /// The bytes of the model's text, the cache's measure of an analysis.
     fn source_bytes(&self) -> usize {
         self.sources.files().map(|(_, f)| f.text.len()).sum()
@@ -299,6 +319,19 @@ mod tests {
             model.risks[0].justification.as_deref(),
             Some("quote \" and: colon")
         );
+    }
+
+    #[test]
+    fn the_diagram_is_laid_out_once_per_analysis() {
+        let model = "gambit: 1\nname: one\ncomponents:\n  web: {kind: web-app, public: true}\n";
+        let Checked::Valid(analyzed) = check("m.yaml", model.into(), 1 << 20, &[]) else {
+            panic!("valid");
+        };
+        let first = analyzed.diagram_json().unwrap();
+        let again = analyzed.diagram_json().unwrap();
+        assert!(std::str::from_utf8(&first).unwrap().contains("data-id"));
+        // The same bytes, not an equal copy: the second request did not lay out again.
+        assert_eq!(first.as_ptr(), again.as_ptr());
     }
 
     #[test]

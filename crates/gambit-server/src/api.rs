@@ -610,7 +610,11 @@ fn render_view(analyzed: &Analyzed, view: &str, query: &ViewQuery) -> ApiResult 
             let index = Index::new(model);
             json(&Sorted(&gambit_graph::blast_radius(model, &index, from)))
         }
-        "diagram" => json(&ui::diagram(analyzed).map_err(ApiError::Internal)?),
+        "diagram" => (
+            [(header::CONTENT_TYPE, "application/json")],
+            analyzed.diagram_json().map_err(ApiError::Internal)?,
+        )
+            .into_response(),
         other => return Err(ApiError::NotFound(format!("no view `{other}`"))),
     })
 }
