@@ -407,6 +407,26 @@ fn list(items: &[String]) -> String {
     text
 }
 
+/// "`element`, `role`, can access N assets: a (read+write), …", or that it reaches none.
+fn access_sentence<'a>(
+    element: &str,
+    role: &str,
+    assets: impl Iterator<Item = (&'a str, &'a [&'a str])>,
+) -> String {
+    let assets: Vec<String> = assets
+        .map(|(asset, access)| format!("{asset} ({})", access.join("+")))
+        .collect();
+    if assets.is_empty() {
+        format!("{element}, {role}, reaches no asset.")
+    } else {
+        format!(
+            "{element}, {role}, can access {} assets: {}.",
+            assets.len(),
+            list(&assets)
+        )
+    }
+}
+
 /// Runs a query on a version's analysis (`previous`: the version before, for changes).
 pub fn answer(
     query: &Query,
@@ -509,20 +529,8 @@ pub fn answer(
             if let Some(from) = model.component_id(element) {
                 let index = Index::new(model);
                 let radius = gambit_graph::blast_radius(model, &index, from);
-                let assets: Vec<String> = radius
-                    .assets
-                    .iter()
-                    .map(|a| format!("{} ({})", a.asset, a.access.join("+")))
-                    .collect();
-                let text = if assets.is_empty() {
-                    format!("{element}, once compromised, reaches no asset.")
-                } else {
-                    format!(
-                        "{element}, once compromised, can access {} assets: {}.",
-                        assets.len(),
-                        list(&assets)
-                    )
-                };
+                let assets = radius.assets.iter().map(|a| (a.asset, a.access));
+                let text = access_sentence(element, "once compromised", assets);
                 (text, value(Sorted(&radius))?)
             } else {
                 let actor = model.actor_id(element).ok_or_else(|| {
@@ -532,19 +540,8 @@ pub fn answer(
                     ))
                 })?;
                 let exposure = Analysis::run(model, &[AttackerSpec::Insider(actor)]).exposure();
-                let assets: Vec<String> = exposure
-                    .iter()
-                    .map(|e| format!("{} ({})", e.asset, e.access.join("+")))
-                    .collect();
-                let text = if assets.is_empty() {
-                    format!("{element}, as an insider, reaches no asset.")
-                } else {
-                    format!(
-                        "{element}, as an insider, can access {} assets: {}.",
-                        assets.len(),
-                        list(&assets)
-                    )
-                };
+                let assets = exposure.iter().map(|e| (e.asset.as_str(), &e.access[..]));
+                let text = access_sentence(element, "as an insider", assets);
                 (
                     text,
                     value(ExposureDocument {
@@ -660,6 +657,19 @@ pub fn names_exist(query: &Query, model: &Model) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn access_answers_name_each_asset_with_its_access() {
+        let assets = [("orders", &["read", "write"][..]), ("logs", &["read"][..])];
+        assert_eq!(
+            access_sentence("web", "once compromised", assets.into_iter()),
+            "web, once compromised, can access 2 assets: orders (read+write), logs (read)."
+        );
+        assert_eq!(
+            access_sentence("ops", "as an insider", std::iter::empty()),
+            "ops, as an insider, reaches no asset."
+        );
+    }
 
     const MODEL: &str = r#"
 gambit: 1
